@@ -1,0 +1,1 @@
+"""Device drivers: RFID readers, lock boards, printers, scanners, speech."""

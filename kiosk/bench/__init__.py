@@ -1,0 +1,1 @@
+"""Benchmarks behind `kiosk bench …`; each prints one JSON object."""

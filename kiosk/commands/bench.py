@@ -1,0 +1,17 @@
+"""`kiosk bench …`: benchmarks that print one JSON object (not part of the test run)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+BENCHMARKS: tuple[str, ...] = ()
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "bench", help="run a benchmark and print its figures as JSON", description=__doc__
+    )
+    sub = parser.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
+    for name in BENCHMARKS:
+        importlib.import_module(name).register(sub)

@@ -1,0 +1,33 @@
+"""What every subcommand shares: exit codes, loading the settings, logging set-up."""
+
+from __future__ import annotations
+
+import argparse
+
+from kiosk.logs import configure_logging
+from kiosk.settings import Settings, load_settings, resolve_path
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+
+
+class CommandError(Exception):
+    """A failure to report as one line on stderr, with the exit code it maps to."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_REFUSED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """Load and validate the configuration the command line points at; set up logging."""
+    settings = load_settings(resolve_path(getattr(args, "config", None)))
+    level = getattr(args, "log_level", None) or settings.log.level
+    configure_logging(level, settings.log.format, settings.kiosk.id)
+    return settings
+
+
+def setup_logging_without_config(args: argparse.Namespace) -> None:
+    configure_logging(getattr(args, "log_level", None) or "warning", "auto", "kiosk")

@@ -1,0 +1,28 @@
+"""`kiosk config check`: validate a configuration file and print what it configures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from kiosk.commands.common import settings_from
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "config", help="check the configuration file", description=__doc__
+    )
+    sub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = sub.add_parser(
+        "check",
+        help="validate the file; print the configured tables as JSON (secrets hidden)",
+        description="Validate the configuration; exit 2 with one line naming the key if wrong.",
+    )
+    check.set_defaults(func=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    summary = settings.model_dump(mode="json", exclude_none=True)
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0

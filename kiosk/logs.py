@@ -1,0 +1,64 @@
+"""Structured logging: one JSON object a line when stderr is not a terminal, with the kiosk id.
+
+Never a PIN or password: SIP2 secrets are blanked by a filter on every handler, as a safety net
+behind the callers, who log redacted messages in the first place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+
+from kiosk.core.privacy import redact_sip2
+
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_SECRET_EXTRA = ("pin", "password", "secret", "token")
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact_sip2(record.getMessage())
+        record.args = None
+        for key in list(record.__dict__):
+            if key not in _STANDARD and any(s in key.lower() for s in _SECRET_EXTRA):
+                record.__dict__[key] = "***"
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, kiosk_id: str) -> None:
+        super().__init__()
+        self.kiosk_id = kiosk_id
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "kiosk": self.kiosk_id,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in entry:
+                entry[key] = value if isinstance(value, int | float | bool | None) else str(value)
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "info", fmt: str = "auto", kiosk_id: str = "kiosk") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    if use_json:
+        handler.setFormatter(JsonFormatter(kiosk_id))
+    else:
+        handler.setFormatter(
+            logging.Formatter(f"%(asctime)s {kiosk_id} %(levelname)s %(name)s: %(message)s")
+        )
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())

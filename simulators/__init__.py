@@ -1,0 +1,1 @@
+"""Simulators of the library system and of every device, speaking the real wire protocols."""

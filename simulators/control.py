@@ -1,0 +1,130 @@
+"""The control API every simulator exposes on loopback: small JSON over HTTP.
+
+A simulator registers actions (``place_tag``, ``close_door``, ``paper_out`` …) as callables
+taking a dict of parameters and returning a JSON-able result. ``GET /`` lists the actions,
+``GET /status`` calls the action named ``status``, ``POST /ACTION`` with a JSON object body
+calls ACTION. The `kiosk sim … ` command lines and the tests use ControlClient.
+
+Loopback only: a control API is never bound to another address.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Action = Callable[[dict[str, Any]], Any]
+LOOPBACK = "127.0.0.1"
+
+
+class ControlError(Exception):
+    """A control request failed: unknown action, bad parameters, or simulator not reachable."""
+
+
+class ControlServer:
+    """Serves ``actions`` on 127.0.0.1:port in a daemon thread (port 0 picks a free one)."""
+
+    def __init__(self, actions: Mapping[str, Action], port: int = 0) -> None:
+        self.actions = dict(actions)
+        handler = _handler_for(self.actions)
+        self._httpd = ThreadingHTTPServer((LOOPBACK, port), handler)
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def start(self) -> ControlServer:
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, name="sim-control", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def _handler_for(actions: dict[str, Action]) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and terminals
+            return
+
+        def _reply(self, code: int, body: Any) -> None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _call(self, name: str, params: dict[str, Any]) -> None:
+            action = actions.get(name)
+            if action is None:
+                self._reply(404, {"error": f"unknown action {name!r}", "actions": sorted(actions)})
+                return
+            try:
+                self._reply(200, {"ok": True, "result": action(params)})
+            except (KeyError, ValueError, TypeError) as exc:
+                self._reply(400, {"error": f"{name}: {exc}"})
+
+        def do_GET(self) -> None:
+            name = self.path.strip("/")
+            if not name:
+                self._reply(200, {"actions": sorted(actions)})
+            else:
+                self._call(name, {})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                params = json.loads(self.rfile.read(length) or b"{}")
+                if not isinstance(params, dict):
+                    raise ValueError("body must be a JSON object")
+            except ValueError as exc:
+                self._reply(400, {"error": f"bad request body: {exc}"})
+                return
+            self._call(self.path.strip("/"), params)
+
+    return Handler
+
+
+class ControlClient:
+    """Calls a simulator's control API: ``ControlClient(url).call("place_tag", item="…")``."""
+
+    def __init__(self, url: str, timeout_s: float = 5.0) -> None:
+        self.url = url.rstrip("/")
+        self.timeout_s = timeout_s
+
+    def call(self, action: str, **params: Any) -> Any:
+        data = json.dumps(params).encode("utf-8")
+        request = urllib.request.Request(
+            f"{self.url}/{action}",
+            data=data,
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                return json.loads(response.read())["result"]
+        except urllib.error.HTTPError as exc:
+            try:
+                message = json.loads(exc.read()).get("error", str(exc))
+            except ValueError:
+                message = str(exc)
+            raise ControlError(message) from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise ControlError(
+                f"simulator control API at {self.url} not reachable: {exc}"
+            ) from None

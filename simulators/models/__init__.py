@@ -1,0 +1,1 @@
+"""Device behaviour shared by in-process fakes and wire simulators."""

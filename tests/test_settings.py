@@ -1,0 +1,71 @@
+"""The configuration loader: every problem is one line naming the file and the key."""
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.settings import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_example_and_demo_configs_are_valid() -> None:
+    for name in ("kiosk.example.toml", "demo.toml"):
+        settings = load_settings(ROOT / "config" / name)
+        assert settings.ils is not None
+
+
+def test_unknown_key_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, '[ils]\nhost = "h"\nport = 1\nprot = 2\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    assert str(err.value) == f"{path}: ils.prot: unknown key"
+
+
+def test_wrong_type_names_key_and_expectation(tmp_path: Path) -> None:
+    path = write(tmp_path, '[ils]\nhost = "h"\nport = "sixty"\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: ils.port: ")
+    assert "integer" in message and "'sixty'" in message
+    assert "\n" not in message
+
+
+def test_bad_choice_is_explained(tmp_path: Path) -> None:
+    path = write(tmp_path, '[ils]\nhost = "h"\nport = 1\nterminator = "LF"\n')
+    with pytest.raises(ConfigError, match=r"ils\.terminator: .*'CR'.*'CRLF'"):
+        load_settings(path)
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "[ils]\nport = 1\n")
+    with pytest.raises(ConfigError, match=r"ils\.host: required key is missing"):
+        load_settings(path)
+
+
+def test_password_value_never_echoed(tmp_path: Path) -> None:
+    path = write(tmp_path, '[ils]\nhost = "h"\nport = 1\npassword = 12345678\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    assert "12345678" not in str(err.value)
+    assert "ils.password" in str(err.value)
+
+
+def test_not_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(write(tmp_path, "[ils\n"))
+    with pytest.raises(ConfigError, match="file not found"):
+        load_settings(tmp_path / "nope.toml")
+
+
+def test_absent_hardware_tables_are_none(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, '[kiosk]\nid = "k2"\n'))
+    assert settings.ils is None
+    assert settings.kiosk.id == "k2"
