@@ -22,7 +22,7 @@ class IlsSection(Section):
     terminal_password: SecretStr = SecretStr("")
     institution: str = ""
     location: str = ""
-    encoding: Literal["cp850", "utf-8", "latin-1", "ascii"] = "cp850"
+    encoding: Literal["cp850", "utf-8", "latin-1", "ascii", "cp1257"] = "cp850"
     error_detection: bool = True
     terminator: Literal["CR", "CRLF"] = "CR"
     timeout_s: float = Field(default=10.0, gt=0, le=300)

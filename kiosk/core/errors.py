@@ -1,0 +1,22 @@
+"""Errors of the domain, named for who is at fault."""
+
+
+class LibrarySystemError(Exception):
+    """Base for failures talking to the library system (the ILS)."""
+
+
+class LibraryUnavailable(LibrarySystemError):
+    """The library system cannot be reached (network down, ACS offline, login refused)."""
+
+
+class LibraryProtocolError(LibrarySystemError):
+    """The library system answered with something we cannot read."""
+
+
+class OutcomeUnknown(LibrarySystemError):
+    """A state-changing request was sent, its answer was lost, and querying could not tell
+    whether it was applied. The caller must not repeat it blindly; staff should check."""
+
+
+class NotSupported(LibrarySystemError):
+    """The library system said it does not support this message."""
