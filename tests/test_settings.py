@@ -69,3 +69,45 @@ def test_absent_hardware_tables_are_none(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, '[kiosk]\nid = "k2"\n'))
     assert settings.ils is None
     assert settings.kiosk.id == "k2"
+
+
+def _documented_keys(text: str) -> dict[str, set[str]]:
+    """Keys per table in the example file, commented-out ones included."""
+    import re
+
+    tables: dict[str, set[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        header = re.match(r"^\s*#?\s*\[+([A-Za-z0-9_.]+)\]+", line)
+        if header:
+            current = header.group(1)
+            tables.setdefault(current, set())
+            continue
+        key = re.match(r"^\s*#?\s*([a-z_][a-z0-9_]*)\s*=", line)
+        if key and current:
+            tables[current].add(key.group(1))
+    return tables
+
+
+def test_example_documents_every_key_of_every_table() -> None:
+    from pydantic import BaseModel
+
+    from kiosk.settings import Settings
+
+    documented = _documented_keys((ROOT / "config" / "kiosk.example.toml").read_text("utf-8"))
+    for table, info in Settings.model_fields.items():
+        assert table in documented, f"[{table}] is not in kiosk.example.toml"
+        model = _model_of(info.annotation)
+        if model is None or not issubclass(model, BaseModel):
+            continue
+        missing = set(model.model_fields) - documented[table]
+        assert not missing, f"[{table}] keys not documented in kiosk.example.toml: {missing}"
+
+
+def _model_of(annotation: object) -> type | None:
+    import typing
+
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type):
+            return candidate
+    return None

@@ -68,8 +68,12 @@ class Recovery:
 
     async def renew(self, card: str, before: Item) -> LoanResult | None:
         after = await self.client.item(before.item_id)
-        if not after.on_loan or after.due_date_text == before.due_date_text:
-            return None
+        if not after.on_loan:
+            return None  # returned meanwhile: sending again gets the ACS's refusal
+        if after.due_date_text == before.due_date_text:
+            # A renewal on the day of the loan may leave the due date as it was, so an
+            # unchanged date does not prove it was not applied; a resend could renew twice.
+            raise OutcomeUnknown(f"renewal of {before.item_id}: the due date did not tell")
         return LoanResult(
             ok=True,
             item_id=before.item_id,
