@@ -1,0 +1,99 @@
+"""The rooms cache's tables (SQLAlchemy Core) and opening the SQLite file in WAL mode.
+
+Times are stored as ISO 8601 text with their UTC offset, days as YYYY-MM-DD. Only the rooms
+cache (cache.py) reads and writes these tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+locations_t = Table(
+    "rooms_location", metadata, Column("lid", Integer, primary_key=True), Column("name", Text)
+)
+categories_t = Table(
+    "rooms_category",
+    metadata,
+    Column("cid", Integer, primary_key=True),
+    Column("lid", Integer),
+    Column("name", Text),
+    Column("rules", Text),
+)
+spaces_t = Table(
+    "rooms_space",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lid", Integer),
+    Column("cid", Integer),
+    Column("name", Text),
+    Column("capacity", Integer),
+)
+hours_t = Table(
+    "rooms_hours",
+    metadata,
+    Column("lid", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("opens", String(32)),
+    Column("closes", String(32)),
+)
+slots_t = Table(
+    "rooms_slot",
+    metadata,
+    Column("space_id", Integer, primary_key=True),
+    Column("start", String(32), primary_key=True),
+    Column("end", String(32)),
+    Column("day", String(10), index=True),
+)
+bookings_t = Table(
+    "rooms_booking",
+    metadata,
+    Column("booking_id", String(64), primary_key=True),
+    Column("space_id", Integer),
+    Column("start", String(32)),
+    Column("end", String(32)),
+    Column("status", String(64)),
+    Column("first_name", Text),
+    Column("last_name", Text),
+    Column("email", Text),
+    Column("checked_in", Boolean),
+    Column("day", String(10), index=True),
+)
+meta_t = Table(
+    "rooms_meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text)
+)
+checkins_t = Table(
+    "rooms_checkin_queue",
+    metadata,
+    Column("booking_id", String(64), primary_key=True),
+    Column("queued_at", String(32)),
+    Column("state", String(16)),  # pending, refused
+    Column("attempts", Integer),
+    Column("last_error", Text),
+)
+
+
+def open_engine(path: str | Path) -> Engine:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _wal(dbapi_connection, _record) -> None:  # WAL: readers never wait for a refresh
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA busy_timeout=5000")
+
+    metadata.create_all(engine)
+    return engine
