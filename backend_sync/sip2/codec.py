@@ -104,6 +104,9 @@ def make(
     missing = [f.name for f in spec.fixed if f.name not in fixed]
     if missing:
         raise EncodeError(f"{spec.name}: fixed field(s) missing: {', '.join(missing)}")
+    unknown = sorted(set(fixed) - {f.name for f in spec.fixed})
+    if unknown:
+        raise EncodeError(f"{spec.name}: no such fixed field(s): {', '.join(unknown)}")
     return Message(
         command,
         tuple((f.name, fixed[f.name]) for f in spec.fixed),

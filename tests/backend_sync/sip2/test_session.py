@@ -148,3 +148,10 @@ def test_crlf_terminator_is_used_when_configured() -> None:
 
 def test_reply_without_request_is_discarded() -> None:
     assert isinstance(Sip2Session().receive(b"941\r"), Discard)
+
+
+def test_make_refuses_an_unknown_fixed_field_name() -> None:
+    from backend_sync.sip2.codec import EncodeError
+
+    with pytest.raises(EncodeError, match="no such fixed field"):
+        make("17", {"transaction_date": DATE, "transaction_dat": DATE}, [])

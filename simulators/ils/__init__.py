@@ -1,0 +1,1 @@
+"""The ILS simulator: a SIP2 2.00 server over the circulation model (simulators/models/ils.py)."""
