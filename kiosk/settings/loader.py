@@ -60,6 +60,8 @@ def describe(path: Path, exc: ValidationError) -> str:
         what = "unknown key"
     elif first["type"] == "missing":
         what = "required key is missing"
+    elif isinstance(first.get("input"), dict):  # a whole table is wrong: the message says why
+        what = f"{first['msg'][0].lower()}{first['msg'][1:]}"
     else:
         got = "<hidden>" if _SECRET_KEY.search(key) else _shown(first.get("input"))
         what = f"{first['msg'][0].lower()}{first['msg'][1:]} (got {got})"
