@@ -170,7 +170,12 @@ class Sip2Client:
                     return read(await self.request(build))
                 except OutcomeLost as lost:
                     log.warning("sip2: answer lost (%s); querying the ACS before any resend", lost)
-                    recovered = await recover()
+                    try:
+                        recovered = await recover()
+                    except LibraryUnavailable as exc:  # applied or not: nobody can tell now
+                        raise OutcomeUnknown(
+                            f"answer lost and the ACS unreachable: {exc}"
+                        ) from None
                     if recovered is not None:
                         return recovered
             raise OutcomeUnknown("the answer was lost twice and the state could not be confirmed")

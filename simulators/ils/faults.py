@@ -59,6 +59,7 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state = FaultState()
+        self._only: dict[str, str] = {}  # fault -> the only request command it hits
 
     @property
     def state(self) -> FaultState:
@@ -68,19 +69,26 @@ class Faults:
     def snapshot(self) -> dict[str, object]:
         return asdict(self.state)
 
-    def arm(self, name: Countdown, count: int = 1) -> None:
-        """Make the next `count` requests suffer `name` (0: every request until cleared)."""
+    def arm(self, name: Countdown, count: int = 1, command: str | None = None) -> None:
+        """Make the next `count` requests suffer `name` (0: every request until cleared);
+        with `command` (e.g. "29"), only requests of that command count."""
         if name not in COUNTDOWNS:
             raise ValueError(f"unknown fault {name!r}; known: {', '.join(COUNTDOWNS)}")
         if count < 0:
             raise ValueError("count must be 0 (until cleared) or more")
         with self._lock:
             self._state = replace(self._state, **{name: count or UNTIL_CLEARED})
+            if command:
+                self._only[name] = command
+            else:
+                self._only.pop(name, None)
 
-    def take(self, name: Countdown) -> bool:
+    def take(self, name: Countdown, command: str = "") -> bool:
         with self._lock:
             left = getattr(self._state, name)
             if left == 0:
+                return False
+            if name in self._only and command != self._only[name]:
                 return False
             if left > 0:
                 self._state = replace(self._state, **{name: left - 1})
@@ -101,6 +109,7 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._state = FaultState()
+            self._only.clear()
 
 
 def garbled(data: bytes, terminator: bytes) -> bytes:

@@ -129,10 +129,11 @@ class IlsServer:
     ) -> bool:
         """Answer each frame; False when the connection must close."""
         for frame in frames:
-            if self.faults.take("swallow"):
+            command = frame[:2].decode("ascii", "replace") if isinstance(frame, bytes) else ""
+            if self.faults.take("swallow", command):
                 self.events["fault_swallowed"] += 1
                 continue
-            if self.faults.take("drop_before"):
+            if self.faults.take("drop_before", command):
                 self.events["fault_dropped_before"] += 1
                 return False
             if isinstance(frame, RemoteProtocolError):  # an over-long line
@@ -141,22 +142,22 @@ class IlsServer:
                 self._trace("<-", frame)
                 reply = session.receive(frame, self.clock(), self.faults.state.offline != "status")
                 self._trace("->", reply.data or b"(no answer)")
-            if self.faults.take("drop_after"):
+            if self.faults.take("drop_after", command):
                 self.events["fault_dropped_after"] += 1
                 return False
-            if self.faults.take("swallow_after"):
+            if self.faults.take("swallow_after", command):
                 self.events["fault_swallowed_after"] += 1
                 continue
-            if not await self._send(reply, writer):
+            if not await self._send(reply, writer, command):
                 return False
         return True
 
-    async def _send(self, reply: Reply, writer: asyncio.StreamWriter) -> bool:
+    async def _send(self, reply: Reply, writer: asyncio.StreamWriter, command: str = "") -> bool:
         if reply.data is not None:
             delay_ms = self.faults.state.latency_ms + self.acs.options.latency_ms
             if delay_ms:
                 await asyncio.sleep(delay_ms / 1000)
-            writer.write(self._broken(reply.data))
+            writer.write(self._broken(reply.data, command))
             await writer.drain()
         return not reply.close
 
@@ -165,12 +166,12 @@ class IlsServer:
             text = data.decode(self.acs.options.wire_encoding, "replace").rstrip("\r\n")
             log.debug("SIP2 %s %s", direction, redact_sip2(text))
 
-    def _broken(self, data: bytes) -> bytes:
+    def _broken(self, data: bytes, command: str = "") -> bytes:
         terminator = self.acs.options.wire_terminator
-        if self.faults.take("garble"):
+        if self.faults.take("garble", command):
             self.events["fault_garbled"] += 1
             return garbled(data, terminator)
-        if self.faults.take("bad_checksum"):
+        if self.faults.take("bad_checksum", command):
             self.events["fault_bad_checksum"] += 1
             return with_bad_checksum(data, terminator)
         return data

@@ -175,8 +175,8 @@ def test_lost_answers_never_apply_a_checkin_or_payment_twice(sim: IlsSimulator, 
         await c.connect()
         sim.faults.arm(fault)  # type: ignore[arg-type]
         back = await c.checkin(ON_LOAN_TO_ONA)
-        # the payment's own pre-query is the next request; arm for the payment itself
-        paid = await _armed_after_one(c.fee_paid(FINED, Decimal("3.00")), sim, fault)
+        sim.faults.arm(fault, command="37")  # the payment, not its pre-query
+        paid = await c.fee_paid(FINED, Decimal("3.00"))
         return back, paid
 
     back, paid = run(sim, body, timeout_s=0.5)
@@ -190,7 +190,8 @@ def _renew_with(sim: IlsSimulator, fault: str, loaned_days_ago: int) -> LoanResu
     async def body(c: Sip2Client) -> LoanResult:
         start = datetime.now().replace(microsecond=0) - timedelta(days=loaned_days_ago)
         await c.checkout(JONAS, ALSO_AVAILABLE, no_block_at=start, due=start + timedelta(days=28))
-        return await _armed_after_one(c.renew(JONAS, ALSO_AVAILABLE), sim, fault)
+        sim.faults.arm(fault, command="29")  # the renewal, not its pre-query
+        return await c.renew(JONAS, ALSO_AVAILABLE)
 
     return run(sim, body, timeout_s=0.5)
 
@@ -206,22 +207,6 @@ def test_renewal_that_cannot_be_confirmed_is_never_resent(sim: IlsSimulator) -> 
     with pytest.raises(OutcomeUnknown):
         _renew_with(sim, "swallow", loaned_days_ago=10)
     assert sim.library.count("renew", ALSO_AVAILABLE) == 0
-
-
-async def _armed_after_one(operation: Awaitable[T], sim: IlsSimulator, fault: str) -> T:
-    """Arm the fault once the operation's first (query) request has been answered."""
-    answered = sim.events.get("answered_17", 0) + sim.events.get("answered_63", 0)
-
-    async def arm_when_queried() -> None:
-        while sim.events.get("answered_17", 0) + sim.events.get("answered_63", 0) == answered:
-            await asyncio.sleep(0.001)
-        sim.faults.arm(fault)  # type: ignore[arg-type]
-
-    armer = asyncio.ensure_future(arm_when_queried())
-    try:
-        return await operation
-    finally:
-        armer.cancel()
 
 
 def test_offline_acs_is_reported_unreachable(sim: IlsSimulator) -> None:
@@ -320,5 +305,20 @@ def test_tls_with_verification(certificate: tuple[Path, Path]) -> None:
                 await client.close()
 
         assert asyncio.run(main(secure)).valid  # type: ignore[attr-defined]
-        with pytest.raises(LibraryUnavailable, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+        with pytest.raises(LibraryUnavailable, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
             asyncio.run(main(untrusted))
+
+
+def test_answer_lost_then_acs_unreachable_is_outcome_unknown(sim: IlsSimulator) -> None:
+    async def body(c: Sip2Client):  # type: ignore[no-untyped-def]
+        await c.connect()
+        sim.faults.arm("drop_after")
+        task = asyncio.ensure_future(c.checkout(JONAS, AVAILABLE))
+        while sim.library.count("checkout", AVAILABLE) == 0:
+            await asyncio.sleep(0.001)
+        await asyncio.to_thread(sim.set_offline, "refuse")
+        return await task
+
+    with pytest.raises(OutcomeUnknown):
+        run(sim, body)
+    assert sim.library.count("checkout", AVAILABLE) == 1
