@@ -1,0 +1,146 @@
+"""Returning: checkin, then security on (verified), the sort bin and any alert shown.
+
+Rules:
+1. The checkin is written to the outbox before it is sent.
+2. In a patron's own session only their own loans are taken back (Koha 29543); the
+   anonymous returns visit takes anything, and so does an offline session (the loans
+   cannot be known offline, and a returned item is the library's either way).
+3. Security goes on after the ILS accepted the return (or the offline policy did), unless
+   the ILS says not to resensitize; a failure is reported to patron and staff.
+4. An item that was not on loan is reported as such (and secured: it is the library's),
+   never failed silently.
+5. An alert (on hold for someone, in transit, needs staff) tells the patron where to leave
+   the item: the hold shelf or the staff bin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.core.borrow import UNKNOWN_REASON
+from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
+from kiosk.core.model import ReturnResult
+from kiosk.core.notices import Notice
+from kiosk.core.outbox import EntryKind
+from kiosk.core.pad import PadError
+from kiosk.core.receipts import ItemKind
+from kiosk.core.session import LineStatus
+from kiosk.core.visit import Circulation, StaffAlert
+
+HOLD_HERE = "01"  # SIP2 alert type: on hold at this location (02: hold elsewhere, in transit)
+
+
+@dataclass(frozen=True)
+class ReturnJob:
+    seq: int
+    item_id: str
+    uids: tuple[str, ...]  # every part's tag; () for a barcode-only item
+
+
+async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
+    v = c.visit
+    if v.card and c.returns_own_loans_only and not v.offline and job.item_id not in v.own_loans:
+        _set(c, job.seq, LineStatus.REFUSED, notice=Notice("item.not_your_loan"))
+        return None
+    key = await c.write_ahead(EntryKind.CHECKIN, job.item_id, card=v.card)
+    if key is None:
+        _set_unrecorded(c, job.seq)
+        return None
+    if v.offline:
+        return await _offline(c, job, key)
+    try:
+        result = await c.library.checkin(job.item_id)
+    except LibraryUnavailable:
+        v.went_offline(c.now())
+        return await _offline(c, job, key)
+    except (OutcomeUnknown, LibrarySystemError) as exc:
+        await c.outbox.mark_rejected(key, UNKNOWN_REASON, {"outcome_unknown": str(exc)})
+        _set(c, job.seq, LineStatus.UNKNOWN_OUTCOME, notice=Notice("item.outcome_unknown"))
+        c.alert(StaffAlert("outcome_unknown", job.item_id, str(exc)))
+        return None
+    data = {"ok": result.ok, "sort_bin": result.sort_bin, "alert": result.alert}
+    if result.ok:
+        await c.outbox.mark_done(key, data)
+        v.own_loans.discard(job.item_id)
+        return _accepted(c, job, result)
+    detail = " ".join(result.screen_messages)
+    await c.outbox.mark_rejected(key, detail or "refused", data)
+    if await _on_loan(c, job.item_id):
+        _set(
+            c,
+            job.seq,
+            LineStatus.REFUSED,
+            title=result.title,
+            notice=Notice("item.return_refused", detail),
+        )
+        return None
+    c.visit.update(job.seq, title=result.title, notice=Notice("item.not_on_loan"))
+    return job if job.uids else _done(c, job.seq, LineStatus.NOT_ON_LOAN)
+
+
+def _accepted(c: Circulation, job: ReturnJob, result: ReturnResult) -> ReturnJob | None:
+    notice = None
+    if result.alert:
+        here = result.alert_type == HOLD_HERE
+        notice = Notice("item.hold_shelf" if here else "item.staff_bin")
+    c.visit.update(job.seq, title=result.title, sort_bin=result.sort_bin, notice=notice)
+    if job.uids and result.resensitize:
+        c.publish()
+        return job
+    return _done(c, job.seq, LineStatus.RETURNED)
+
+
+async def _offline(c: Circulation, job: ReturnJob, key: str) -> ReturnJob | None:
+    decision = c.policy.checkin()
+    if not decision.allowed:
+        await c.outbox.mark_rejected(
+            key, f"withdrawn: {decision.reason}", {"withdrawn": True, "reason": decision.reason}
+        )
+        _set(c, job.seq, LineStatus.REFUSED, notice=Notice(decision.reason))
+        return None
+    await c.outbox.note_attempt(key, "offline: kept for replay")
+    c.visit.update(job.seq, offline=True, notice=Notice("offline.recorded"))
+    return job if job.uids else _done(c, job.seq, LineStatus.RETURNED)
+
+
+async def secure(c: Circulation, job: ReturnJob) -> None:
+    line = c.visit.lines[job.seq]
+    final = (
+        LineStatus.NOT_ON_LOAN if line.notice == Notice("item.not_on_loan") else LineStatus.RETURNED
+    )
+    try:
+        if c.pad is None:
+            raise PadError("no pad configured")
+        for uid in job.uids:
+            await c.pad.set_security(uid, secured=True)
+    except PadError as exc:
+        c.alert(StaffAlert("security_failed", job.item_id, str(exc)))
+        if final is LineStatus.RETURNED:
+            c.visit.record(ItemKind.RETURNED, line)
+        _set(c, job.seq, LineStatus.SECURITY_FAILED, notice=Notice("item.security_failed"))
+        return
+    _done(c, job.seq, final)
+
+
+def _done(c: Circulation, seq: int, status: LineStatus) -> None:
+    line = c.visit.update(seq, status=status)
+    if status is LineStatus.RETURNED:
+        c.visit.record(ItemKind.RETURNED, line)
+    c.publish()
+
+
+def _set(c: Circulation, seq: int, status: LineStatus, **changes: object) -> None:
+    c.visit.update(seq, status=status, **changes)
+    c.publish()
+
+
+async def _on_loan(c: Circulation, item_id: str) -> bool:
+    try:
+        return (await c.library.item(item_id)).on_loan
+    except LibrarySystemError:
+        return True  # cannot tell: do not call it "not on loan"
+
+
+def _set_unrecorded(c: Circulation, seq: int) -> None:
+    c.visit.update(seq, status=LineStatus.REFUSED, notice=Notice("kiosk.cannot_record"))
+    c.publish()
