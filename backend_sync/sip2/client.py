@@ -29,7 +29,12 @@ from backend_sync.sip2.connection import (
 from backend_sync.sip2.mapping import Terminal
 from backend_sync.sip2.recovery import Recovery
 from backend_sync.sip2.session import STATE_CHANGING
-from kiosk.core.errors import LibraryUnavailable, NotSupported, OutcomeUnknown
+from kiosk.core.errors import (
+    LibraryUnavailable,
+    NotSupported,
+    OutcomeUnknown,
+    OutcomeUnknownUnreachable,
+)
 from kiosk.core.model import (
     HoldResult,
     Item,
@@ -173,7 +178,7 @@ class Sip2Client:
                     try:
                         recovered = await recover()
                     except LibraryUnavailable as exc:  # applied or not: nobody can tell now
-                        raise OutcomeUnknown(
+                        raise OutcomeUnknownUnreachable(
                             f"answer lost and the ACS unreachable: {exc}"
                         ) from None
                     if recovered is not None:

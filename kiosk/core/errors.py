@@ -20,3 +20,9 @@ class OutcomeUnknown(LibrarySystemError):
 
 class NotSupported(LibrarySystemError):
     """The library system said it does not support this message."""
+
+
+class OutcomeUnknownUnreachable(OutcomeUnknown, LibraryUnavailable):
+    """A state-changing request was sent, its answer was lost, and the library system is now
+    unreachable. Both at once: callers that go offline on LibraryUnavailable keep the
+    transaction in the outbox, whose replayer asks the ILS before it sends anything again."""

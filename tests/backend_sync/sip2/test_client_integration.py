@@ -20,7 +20,12 @@ import pytest
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.errors import LibraryUnavailable, NotSupported, OutcomeUnknown
+from kiosk.core.errors import (
+    LibraryUnavailable,
+    NotSupported,
+    OutcomeUnknown,
+    OutcomeUnknownUnreachable,
+)
 from kiosk.core.model import LoanResult
 from simulators.ils.simulator import IlsSimulator
 
@@ -319,6 +324,6 @@ def test_answer_lost_then_acs_unreachable_is_outcome_unknown(sim: IlsSimulator) 
         await asyncio.to_thread(sim.set_offline, "refuse")
         return await task
 
-    with pytest.raises(OutcomeUnknown):
+    with pytest.raises(OutcomeUnknownUnreachable):
         run(sim, body)
     assert sim.library.count("checkout", AVAILABLE) == 1
