@@ -1,0 +1,130 @@
+"""A monitor that runs without the kiosk app: it opens the devices and backends the config
+names with the real drivers, probes them, and feeds one Telemetry registry.
+
+For `kiosk monitor` (a technician checking a kiosk's devices, the simulator demo before
+the app is running, or CI). It must never run beside the kiosk app on the same machine's
+serial devices: the app owns those; inside the app, the composition root passes its own
+adapters to the probes instead. It never releases a lock, prints or writes a tag: it only
+asks for status, reads sensors, runs one inventory round, and asks SC status / LibCal
+locations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from backend_sync.rooms.libcal_client import LibCalClient
+from backend_sync.sip2.client import Sip2Client
+from device_drivers.locks.bank import LockBank
+from device_drivers.printers.receipt_printer import build_printer
+from device_drivers.rfid.feig_reader import FeigReader
+from kiosk.core.lockers.ports import DeviceUnavailable
+from kiosk.settings import Settings
+from kiosk.telemetry.probes import (
+    Probe,
+    booking_probe,
+    ils_probe,
+    lock_bank_probe,
+    printer_probe,
+    reader_probe,
+)
+from kiosk.telemetry.registry import Telemetry
+
+ILS_STATUS_TIMEOUT_S = 30.0
+
+
+class _LoopThread:
+    """An asyncio loop in a daemon thread, for the async SIP2 client."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, coroutine, timeout_s: float):  # type: ignore[no-untyped-def]
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout_s)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+        self.loop.close()
+
+
+class StandaloneProbes:
+    """The probes for every table the settings have, and what they opened (``close()``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.probes: list[Probe] = []
+        self._closers: list[Callable[[], None]] = []
+        builders = (self._printer, self._lockers, self._reader, self._ils, self._booking)
+        for build in builders:
+            build()
+
+    def _printer(self) -> None:
+        if self.settings.printer is not None:
+            self.probes.append(printer_probe(build_printer(self.settings.printer).printer))
+
+    def _lockers(self) -> None:
+        if self.settings.lockers is None:
+            return
+        bank = LockBank.from_settings(self.settings.lockers)
+        self._closers.append(bank.close)
+        board_probe = lock_bank_probe(bank)
+
+        def probe(telemetry: Telemetry) -> None:
+            with contextlib.suppress(DeviceUnavailable):
+                bank.read_all()  # the bank keeps each board's health from its requests
+            board_probe(telemetry)
+
+        self.probes.append(probe)
+
+    def _reader(self) -> None:
+        section = self.settings.rfid
+        if section is None:
+            return
+        reader = FeigReader(
+            section.url, baudrate=section.baudrate, parity=section.parity,
+            address=section.bus_address, timeout_s=section.timeout_s,
+            line_retries=section.line_retries,
+        )  # fmt: skip
+        self._closers.append(reader.close)
+        self.probes.append(reader_probe(reader))
+
+    def _ils(self) -> None:
+        if self.settings.ils is None:
+            return
+        from kiosk.app import build_library_system  # the one place SIP2 settings are mapped
+
+        client: Sip2Client = build_library_system(self.settings.ils)
+        loop = _LoopThread()
+
+        def close() -> None:
+            with contextlib.suppress(Exception):
+                loop.run(client.close(), 5)
+            loop.close()
+
+        self._closers.append(close)
+        self.probes.append(ils_probe(lambda: loop.run(client.status(), ILS_STATUS_TIMEOUT_S)))
+
+    def _booking(self) -> None:
+        rooms = self.settings.rooms
+        if rooms is None:
+            return
+        client = LibCalClient(
+            rooms.base_url.removesuffix("/").removesuffix("/1.1"), rooms.client_id,
+            rooms.client_secret.get_secret_value(), tz=ZoneInfo(self.settings.kiosk.timezone),
+            timeout_s=rooms.timeout_s, retries=0,
+        )  # fmt: skip
+        self._closers.append(client.close)
+        self.probes.append(booking_probe(client))
+
+    def close(self) -> None:
+        for close in reversed(self._closers):
+            with contextlib.suppress(Exception):
+                close()
+        self._closers.clear()
