@@ -14,7 +14,6 @@ it. Never binds anything but 127.0.0.1; a table pointing elsewhere is a FleetErr
 from __future__ import annotations
 
 import contextlib
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -128,16 +127,7 @@ class Fleet:
         described = sim.describe()
         address = described["tcp"] if tcp else described["serial"]
 
-        def stop() -> None:
-            # PrinterSimulator.stop() closes its listener while its accept thread is blocked
-            # in accept(), which on Linux keeps the port listening; shutdown() wakes it.
-            listener = getattr(sim, "_listener", None)
-            if listener is not None:
-                with contextlib.suppress(OSError):
-                    listener.shutdown(socket.SHUT_RDWR)
-            sim.stop()
-
-        return Running("printer", address, described["control"], stop, sim, described)
+        return Running("printer", address, described["control"], sim.stop, sim, described)
 
     def _rooms(self) -> Running:
         section = self.settings.rooms

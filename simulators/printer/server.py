@@ -76,6 +76,10 @@ class PrinterSimulator:
             return
         self._running.clear()
         if self._listener is not None:
+            # close() alone leaves a thread blocked in accept() holding the port on Linux;
+            # shutdown() wakes it first
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 self._listener.close()
         self.control.stop()
