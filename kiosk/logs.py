@@ -27,6 +27,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class ChattyLibraryFilter(logging.Filter):
+    """python-escpos logs "Network printer enabled" on the root logger for every job and
+    status probe; below WARNING that is noise in a kiosk's journal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or "/escpos/" not in record.pathname
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, kiosk_id: str) -> None:
         super().__init__()
@@ -58,6 +66,7 @@ def configure_logging(level: str = "info", fmt: str = "auto", kiosk_id: str = "k
         handler.setFormatter(
             logging.Formatter(f"%(asctime)s {kiosk_id} %(levelname)s %(name)s: %(message)s")
         )
+    handler.addFilter(ChattyLibraryFilter())
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -58,3 +58,15 @@ def test_configure_logging_json_when_not_a_terminal(capsys: pytest.CaptureFixtur
     logging.getLogger("knygomatas.test").info("hello")
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert json.loads(line)["kiosk"] == "kiosk-9"
+
+
+def test_python_escpos_chatter_below_warning_is_dropped() -> None:
+    from kiosk.logs import ChattyLibraryFilter
+
+    def record(level: int, path: str) -> logging.LogRecord:
+        return logging.LogRecord("root", level, path, 1, "Network printer enabled", None, None)
+
+    chatty = ChattyLibraryFilter()
+    assert not chatty.filter(record(logging.INFO, "/x/site-packages/escpos/printer/network.py"))
+    assert chatty.filter(record(logging.ERROR, "/x/site-packages/escpos/printer/network.py"))
+    assert chatty.filter(record(logging.INFO, "/x/kiosk/core/session.py"))
