@@ -84,7 +84,11 @@ class Fleet:
         section = self.settings.ils
         assert section is not None
         _port("ils", f"{section.host}:{section.port}", section.port)
-        sim = IlsSimulator(port=self._wire(section.port)).start()
+        sim = IlsSimulator(
+            port=self._wire(section.port),
+            encoding=section.encoding,
+            terminator=b"\r\n" if section.terminator == "CRLF" else b"\r",
+        ).start()
         control = sim.start_control(self._control("ils"))
         return Running("ils", f"{sim.host}:{sim.port}", control, sim.stop, sim)
 
