@@ -85,6 +85,12 @@ class LockersSection(Section):
     max_wrong_codes: int = Field(default=5, ge=1, le=100)
     keypad_lockout_s: float = Field(default=300.0, ge=0, le=86400)
     staff_auth: Literal["card+pin", "card"] = "card+pin"
+    staff_card_pattern: str = ""  # "" = [circulation] staff_card_pattern
+    state_file: str = Field(default="lockers.sqlite", min_length=1)
+    notify_by: list[Literal["email", "sms"]] = Field(default=["email", "sms"], min_length=1)
+    notice_language: Literal["lt", "en"] = "lt"
+    notify_retry_s: float = Field(default=60.0, gt=0, le=86400)
+    notify_retry_max_s: float = Field(default=1800.0, gt=0, le=86400)
 
     @model_validator(mode="after")
     def _bank_is_consistent(self) -> Self:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import random
 import re
 import socket
@@ -15,6 +16,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +80,7 @@ def bank_sim() -> Iterator[LockerBankSimulator]:
 
 @pytest.fixture
 def ils_sim() -> Iterator[IlsSimulator]:
-    with IlsSimulator() as simulator:
+    with IlsSimulator(encoding="utf-8") as simulator:
         yield simulator
 
 
@@ -92,11 +94,14 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
     controller.stop()
 
 
-def settings_for(ils: IlsSimulator, bank: LockerBankSimulator, smtp_port: int, data: Path):
+def settings_for(
+    ils: IlsSimulator, bank: LockerBankSimulator, smtp_port: int, data: Path, **lockers: Any
+):
     comps = [
         {"id": n, "board": "b1", "lock": n - 1, "door": n - 1, "occupancy": 15 + n}
         for n in range(1, 9)
     ]
+    sms = {"sms": lockers.pop("sms")} if "sms" in lockers else {}
     return Settings.model_validate({
         "kiosk": {"library_name": "Apskrities viešoji biblioteka", "data_dir": str(data),
                   "timezone": "Europe/Vilnius"},
@@ -112,7 +117,8 @@ def settings_for(ils: IlsSimulator, bank: LockerBankSimulator, smtp_port: int, d
                     "notify_retry_s": 0.001, "notify_retry_max_s": 0.001,
                     "compartments": comps,
                     "boards": [{"name": "b1", "port": bank.tcp.port, "timeout_s": 0.5,
-                                "pulse_s": 0.0}]},
+                                "pulse_s": 0.0}], **lockers},
+        **sms,
     })  # fmt: skip
 
 
@@ -271,3 +277,52 @@ def test_a_dead_mail_server_keeps_the_load_and_retries(stack, tmp_path: Path) ->
         assert inbox.messages[-1]["To"] == "zygimantas.usas@example.lt"
     finally:
         controller.stop()
+
+
+class SmsGatewayServer:
+    """A small HTTP SMS gateway on loopback that keeps what it was sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                gateway.sent.append(json.loads(self.rfile.read(length)))
+                self.send_response(202)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:  # keep the test output clean
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_the_code_by_sms(ils_sim, bank_sim, smtp, tmp_path: Path) -> None:
+    """SMS first: the code reaches the gateway (JSON, bearer token) and opens the door."""
+    bank_sim.model.reset()
+    gateway = SmsGatewayServer()
+    sms = {"url": gateway.url, "auth": "bearer", "token": "t", "sender": "AVB"}
+    settings = settings_for(ils_sim, bank_sim, smtp[1], tmp_path, sms=sms,
+                            notify_by=["sms", "email"])  # fmt: skip
+    ils_sim.library.place_hold("2100000002", ON_LOAN, "KNYGOMATAS-1", datetime.now())
+    runner = build_lockers(settings, random=random.Random(5), clock=Clock())
+    runner.start_up()
+    try:
+        comp = load({"runner": runner, "bank": bank_sim.model}, ON_LOAN)
+        [message] = gateway.sent
+        assert message["to"] == "+37060000002" and message["from"] == "AVB"
+        assert f"langelis {comp}" in message["text"] and "Apskrities" in message["text"]
+        code = re.search(r"kodas (\d+)", message["text"]).group(1)
+        assert runner.call(lambda s, now: s.pickup_by_code(code, now)) == Opened((comp,))
+    finally:
+        runner.close()
+        gateway.close()

@@ -9,7 +9,9 @@ clear: such patrons get a fresh code on restore). ``restore`` rebuilds the state
 - a pickup or retrieval whose door is closed: finished when the compartment reads empty
   (checking the items out or in if the opening was not handled before the crash), otherwise
   the compartment goes back to held (the patron gets a new code) or to expired;
-- anything else is left to ``poll``, which raises "forced" for a door open without a release.
+- anything else is left to ``poll``, which raises "forced" for a door open without a release;
+- a compartment out of service (its lock jammed) raises "door jammed" again, since alarms
+  are not saved.
 
 Reconciling never releases a lock: after a restart no door opens by itself. Pure.
 """
@@ -25,7 +27,7 @@ from kiosk.core.lockers.bank_state import Compartment
 from kiosk.core.lockers.codes import CodeRecord
 from kiosk.core.lockers.doors import OPEN_STATES, DoorState
 from kiosk.core.lockers.lifecycle import Use, UseEvent
-from kiosk.core.lockers.model import Load
+from kiosk.core.lockers.model import AlarmKind, Load
 from kiosk.core.lockers.service import LockerService
 
 log = logging.getLogger("kiosk.core.lockers.recovery")
@@ -134,6 +136,10 @@ def reconcile(service: LockerService, owed_codes: list[str], now: datetime) -> N
     readings = service.hardware.read_all()
     busy = (Use.LOADING, Use.PICKUP, Use.RETRIEVING)
     for number, comp in service.compartments.items():
+        if comp.out_of_service:  # alarms live in memory: a jam from before is raised again
+            service.alarms.raise_alarm(
+                AlarmKind.DOOR_JAMMED, f"compartment {number}", now, "before the restart"
+            )
         reading = readings.get(number)
         if reading is None or comp.use not in busy:
             continue

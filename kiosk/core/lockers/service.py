@@ -132,6 +132,7 @@ class LockerService(BankState):
                 self.alarms.raise_alarm(AlarmKind.KEYPAD_LOCKED, "keypad", now, detail)
                 if self.activity is not None:
                     self.activity.door_code_lockout()
+            self.on_change()  # a restart must not reset the wrong-code count or the lockout
             return Refused("wrong_code")
         self.keypad.record_success()
         self.alarms.clear(AlarmKind.KEYPAD_LOCKED, "keypad")
@@ -221,8 +222,9 @@ class LockerService(BankState):
         if not self.keypad.locked(now):
             self.alarms.clear(AlarmKind.KEYPAD_LOCKED, "keypad")
         self.mark_expired(now)
+        unsent = len(self.unsent)
         self.retry_notices(now)
-        if done:
+        if done or len(self.unsent) != unsent:  # a notice sent late: its patron owes no code
             self.on_change()
         self.report_activity()
         return done

@@ -1,0 +1,179 @@
+"""The locker logic's LibrarySystem and StaffAuthenticator ports over the kiosk's async
+library-system port (the SIP2 client), for code that runs in worker threads.
+
+The locker logic is synchronous (it runs in the poll thread); the SIP2 client is async. A
+``LoopThread`` owns an event loop in a daemon thread and the client's connection lives on
+it; each port call submits a coroutine there and waits for it (bounded).
+
+- ``checkin`` checks the item in at the locker's pickup location (SIP2 AP), so the ILS traps
+  the hold for this pickup point; the hold patron (CY) and destination (CT) come back and
+  the patron's contact data (BE, BF, language) is read with a patron information request.
+  An unreachable ILS refuses the load ("library system unreachable"): nothing is opened.
+- ``checkout`` at pickup: when the ILS cannot be reached, the answer was lost, or it refuses
+  while reporting itself off-line (ACS status), the loan goes to the kiosk's outbox as an
+  offline (SIP2 no-block) transaction with the kiosk's time: the door is already open and
+  the patron takes the book. Without an outbox the checkout is reported refused.
+- ``checkin`` during retrieval reuses the same call; the logic does not look at its result,
+  so a failure there is only logged: the items are in staff hands with the printed list.
+Never logs a PIN; card numbers are masked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+from collections.abc import Coroutine
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime
+from typing import Any, TypeVar
+
+from kiosk.core.errors import LibrarySystemError
+from kiosk.core.lockers.ports import Checkout, HoldCheckin
+from kiosk.core.model import Patron
+from kiosk.core.outbox import EntryKind, Outbox, OutboxEntry
+from kiosk.core.ports import LibrarySystem
+from kiosk.core.privacy import mask_card
+
+log = logging.getLogger("knygomatas.lockers.ils")
+T = TypeVar("T")
+SIP2_LANGUAGES = {"001": "en", "000": ""}  # SIP2 has no code for Lithuanian: "" = default
+UNREACHABLE = "library system unreachable"
+
+
+class LoopThread:
+    """An asyncio loop in a daemon thread; ``run`` waits for a coroutine from any thread."""
+
+    def __init__(self, timeout_s: float = 60.0) -> None:
+        self.timeout_s = timeout_s
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="locker-ils")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(self.timeout_s)
+        except FutureTimeout:
+            future.cancel()
+            raise
+
+    def close(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=5)
+        if not self.loop.is_running():
+            self.loop.close()
+
+
+class LockerLibrary:
+    def __init__(
+        self,
+        library: LibrarySystem,
+        runner: LoopThread,
+        location: str,
+        *,
+        outbox: Outbox | None = None,
+        kiosk_id: str = "kiosk",
+    ) -> None:
+        self.library = library
+        self.runner = runner
+        self.location = location
+        self.outbox = outbox
+        self.kiosk_id = kiosk_id
+
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        return self.runner.run(coro)
+
+    def checkin(self, item_id: str, now: datetime) -> HoldCheckin:
+        try:
+            result = self._call(self.library.checkin(item_id, location=self.location))
+        except (LibrarySystemError, FutureTimeout) as exc:
+            log.warning("checkin of %s failed: %s", item_id, type(exc).__name__)
+            return HoldCheckin(item_id, False, screen_message=UNREACHABLE)
+        message = " ".join(result.screen_messages)
+        if not result.ok or not result.hold_patron_id:
+            return HoldCheckin(item_id, result.ok, title=result.title, screen_message=message)
+        language, email, phone = self._contact(result.hold_patron_id)
+        return HoldCheckin(
+            item_id,
+            True,
+            hold_patron=result.hold_patron_id,
+            pickup_location=result.destination,
+            title=result.title,
+            patron_language=language,
+            patron_email=email,
+            patron_phone=phone,
+            screen_message=message,
+        )
+
+    def _contact(self, patron_id: str) -> tuple[str, str, str]:
+        """Language, e-mail and phone of the hold patron; empty when the ILS does not say."""
+        try:
+            patron = self._call(self.library.patron(patron_id))
+        except (LibrarySystemError, FutureTimeout) as exc:
+            log.warning("no contact data for %s: %s", mask_card(patron_id), type(exc).__name__)
+            return "", "", ""
+        return SIP2_LANGUAGES.get(patron.language, ""), patron.email, patron.phone
+
+    def checkout(self, patron_id: str, item_id: str, now: datetime) -> Checkout:
+        try:
+            result = self._call(self.library.checkout(patron_id, item_id))
+            if result.ok or self._online():
+                message = " ".join(result.screen_messages)
+                return Checkout(item_id, result.ok, screen_message=message)
+        except (LibrarySystemError, FutureTimeout) as exc:
+            log.warning("checkout of %s failed: %s", item_id, type(exc).__name__)
+        payload = {"card": patron_id, "item_id": item_id}
+        if self._queue(EntryKind.CHECKOUT, item_id, payload, now):
+            return Checkout(item_id, True, offline=True, screen_message=UNREACHABLE)
+        return Checkout(item_id, False, screen_message=UNREACHABLE)
+
+    def _online(self) -> bool:
+        """After a refusal: is the ILS really deciding, or refusing because it is offline
+        (SIP2 ACS status: on-line N)? Only the first is a refusal of this patron."""
+        try:
+            return self._call(self.library.status()).online
+        except (LibrarySystemError, FutureTimeout):
+            return False
+
+    def patron(self, card: str, pin: str | None) -> Patron | None:
+        """The ILS's answer about a card (and PIN); None when it cannot be asked."""
+        try:
+            return self._call(self.library.patron(card, pin))
+        except (LibrarySystemError, FutureTimeout) as exc:
+            log.warning("patron %s not checked: %s", mask_card(card), type(exc).__name__)
+            return None
+
+    def authenticate_patron(self, card: str, pin: str, now: datetime) -> str | None:
+        patron = self.patron(card, pin)
+        if patron is None or not (patron.valid and patron.pin_valid):
+            return None
+        return patron.card or card
+
+    def _queue(self, kind: EntryKind, item_id: str, payload: dict[str, Any], now: datetime) -> bool:
+        """Record the transaction in the outbox for a no-block replay; False without one."""
+        if self.outbox is None:
+            return False
+        key = f"{self.kiosk_id}:locker:{kind.value}:{item_id}:{now.isoformat()}"
+        self._call(self.outbox.add(OutboxEntry(key, kind, payload, now, offline=True)))
+        return True
+
+
+class StaffByIls:
+    """Staff log in with a card matching ``card_pattern`` that the ILS knows as valid, with
+    its PIN when one is given (the logic passes None in card-only mode)."""
+
+    def __init__(self, library: LockerLibrary, card_pattern: str) -> None:
+        self.library = library
+        self.card_pattern = card_pattern
+
+    def authenticate(self, card: str, pin: str | None) -> str | None:
+        if not self.card_pattern or not re.fullmatch(self.card_pattern, card):
+            return None
+        patron = self.library.patron(card, pin)
+        if patron is None or not patron.valid or (pin is not None and not patron.pin_valid):
+            return None
+        return card
