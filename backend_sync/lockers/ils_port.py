@@ -120,6 +120,10 @@ class LockerLibrary:
 
     def checkout(self, patron_id: str, item_id: str, now: datetime) -> Checkout:
         try:
+            if self._already_lent(patron_id, item_id):
+                # a pickup interrupted after its checkout was sent (power cut, kill -9):
+                # sending again would renew it at ACSs like Koha
+                return Checkout(item_id, True)
             result = self._call(self.library.checkout(patron_id, item_id))
             if result.ok or self._online():
                 message = " ".join(result.screen_messages)
@@ -130,6 +134,13 @@ class LockerLibrary:
         if self._queue(EntryKind.CHECKOUT, item_id, payload, now):
             return Checkout(item_id, True, offline=True, screen_message=UNREACHABLE)
         return Checkout(item_id, False, screen_message=UNREACHABLE)
+
+    def _already_lent(self, patron_id: str, item_id: str) -> bool:
+        item = self._call(self.library.item(item_id))
+        if not item.on_loan:
+            return False
+        patron = self._call(self.library.patron(patron_id, details="charged"))
+        return any(e == item_id or e.startswith(item_id + " ") for e in patron.charged_items)
 
     def _online(self) -> bool:
         """After a refusal: is the ILS really deciding, or refusing because it is offline

@@ -123,8 +123,11 @@ class LockerService(BankState):
 
     # -- pickup --------------------------------------------------------------------------
     def pickup_by_code(self, code: str, now: datetime) -> Opened | Refused:
+        was_locked = self.keypad.locked_until is not None
         if self.keypad.locked(now):
             return Refused("keypad_locked", str(self.keypad.locked_until))
+        if was_locked:  # the lockout ran out just now: the reset count must be saved too
+            self.on_change()
         record = self.codes.match(code.strip(), now)
         if record is None:
             if self.keypad.record_wrong(now):
@@ -219,12 +222,14 @@ class LockerService(BankState):
             if comp.door.left_open(now):
                 self.alarms.raise_alarm(AlarmKind.DOOR_LEFT_OPEN, f"compartment {number}", now)
             self._check_occupancy(comp, reading, now)
+        was_locked = self.keypad.locked_until is not None
         if not self.keypad.locked(now):
             self.alarms.clear(AlarmKind.KEYPAD_LOCKED, "keypad")
+        unlocked = was_locked and self.keypad.locked_until is None
         self.mark_expired(now)
         unsent = len(self.unsent)
         self.retry_notices(now)
-        if done or len(self.unsent) != unsent:  # a notice sent late: its patron owes no code
+        if done or unlocked or len(self.unsent) != unsent:  # a late notice: no code owed
             self.on_change()
         self.report_activity()
         return done

@@ -130,3 +130,11 @@ def test_a_refusal_from_an_offline_ils_goes_to_the_outbox(sim) -> None:
         assert len(ils.runner.run(outbox.pending())) == 1
     finally:
         ils.runner.close()
+
+
+def test_a_pickup_checkout_already_applied_is_not_sent_again(sim, ils: LockerLibrary) -> None:
+    # the process died after the ILS applied the checkout but before the kiosk saved it
+    assert ils.checkout("2100000002", "9786090100011", NOW).ok
+    assert ils.checkout("2100000002", "9786090100011", NOW) == Checkout("9786090100011", True)
+    assert sim.library.count("checkout", "9786090100011") == 1
+    assert sim.library.count("renew", "9786090100011") == 0
