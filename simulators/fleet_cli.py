@@ -82,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         described: dict[str, object] = dict(fleet.describe())
         if not args.no_console:
-            console = _console(fleet, args)
+            console = start_console(
+                fleet, 0 if args.any_ports else args.console_port, args.refresh_s
+            )
             described["console"] = console.url
         print(json.dumps(described, ensure_ascii=False), flush=True)
         stop = threading.Event()
@@ -96,14 +98,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _console(fleet: Fleet, args: argparse.Namespace) -> ConsoleServer:
+def start_console(fleet: Fleet, port: int, refresh_s: float = 2.0) -> ConsoleServer:
+    """The web console over a running fleet (stops the fleet if the port is taken)."""
     printer = fleet.running.get("printer")
     out = Path(printer.extra["out_dir"]) if printer else None
-    app = create_app(Console(fleet.controls(), fleet.catalogue, out), args.refresh_s)
+    app = create_app(Console(fleet.controls(), fleet.catalogue, out), refresh_s)
     try:
-        return ConsoleServer(app, 0 if args.any_ports else args.console_port).start()
+        return ConsoleServer(app, port).start()
     except OSError as exc:
         fleet.stop()
-        raise CommandError(
-            f"cannot serve the console on port {args.console_port}: {exc}", EXIT_USAGE
-        ) from None
+        raise CommandError(f"cannot serve the console on port {port}: {exc}", EXIT_USAGE) from None

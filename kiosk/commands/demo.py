@@ -1,0 +1,119 @@
+"""`kiosk demo`: the whole kiosk on one machine, in one command.
+
+Starts every simulator the configuration names (library system, RFID pad, lock boards, receipt
+printer, room booking system) on the ports the configuration expects, the technician web
+console, the monitoring endpoint ([metrics]), and the touch app wired to them. With
+``--autopilot DIR`` the app is driven through a scripted visit under a virtual display and a
+screenshot of each step is saved into DIR; the exit code says whether every step reached the
+screen it expected. Without a display (a server, an SSH session) everything but the touch app
+runs, and the console is where to look.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import threading
+from pathlib import Path
+
+from kiosk.commands.common import EXIT_USAGE, CommandError, settings_from
+from kiosk.settings import Settings
+from simulators.fleet import Fleet, FleetError, FleetOptions
+from simulators.fleet_cli import DEFAULT_CONSOLE_PORT, start_console
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="start every simulator, the technician console and the touch app, wired together",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--autopilot",
+        metavar="DIR",
+        help="drive a scripted visit (borrow, return, renew, locker pickup, language switch, "
+        "staff screen), save a screenshot of each step into DIR, then exit",
+    )
+    parser.add_argument("--no-ui", action="store_true", help="everything but the touch app")
+    parser.add_argument(
+        "--console-port",
+        type=int,
+        default=DEFAULT_CONSOLE_PORT,
+        help=f"technician web console on 127.0.0.1 (default {DEFAULT_CONSOLE_PORT}; 0: any)",
+    )
+    parser.add_argument(
+        "--any-ports",
+        action="store_true",
+        help="pick free ports for every simulator instead of the configured ones",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    configured = settings_from(args)
+    out_dir = Path(configured.kiosk.data_dir) / "sim-printer"
+    try:
+        fleet = Fleet(configured, FleetOptions(any_ports=args.any_ports, out_dir=out_dir)).start()
+    except FleetError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from None
+    stack = contextlib.ExitStack()
+    stack.callback(fleet.stop)
+    with stack:
+        settings = fleet.kiosk_settings()
+        console = start_console(fleet, 0 if args.any_ports else args.console_port)
+        stack.callback(console.stop)
+        where: dict[str, object] = {"simulators": fleet.describe(), "console": console.url}
+        monitor_url = _start_monitoring(settings, stack)
+        if monitor_url:
+            where["health"] = f"{monitor_url}/health"
+            where["metrics"] = f"{monitor_url}/metrics"
+        print(json.dumps(where, ensure_ascii=False), flush=True)
+        if args.autopilot:
+            from kiosk.ui.autopilot import run_autopilot  # Kivy only when asked for
+
+            return run_autopilot(settings, Path(args.autopilot))
+        if not args.no_ui and os.environ.get("DISPLAY"):
+            from kiosk.ui.runner import run_app
+
+            return run_app(settings)
+        if not args.no_ui:
+            print(
+                "kiosk demo: no display (DISPLAY is not set), so the touch app is not shown; "
+                f"the simulators run and the console is at {console.url}. "
+                "`kiosk demo --autopilot DIR` drives the app on a virtual display. "
+                "Ctrl-C stops everything.",
+                flush=True,
+            )
+        _wait_for_stop()
+    return 0
+
+
+def _start_monitoring(settings: Settings, stack: contextlib.ExitStack) -> str | None:
+    """The kiosk's /metrics and /health over the simulated devices, when [metrics] is on."""
+    if settings.metrics is None or not settings.metrics.enabled:
+        return None
+    from kiosk.telemetry.endpoint import MonitoringEndpoint
+    from kiosk.telemetry.standalone import StandaloneProbes
+
+    probes = StandaloneProbes(settings)
+    stack.callback(probes.close)
+    endpoint = MonitoringEndpoint.from_settings(settings, probes.probes)
+    try:
+        endpoint.start()
+    except OSError as exc:
+        raise CommandError(
+            f"cannot listen on {settings.metrics.listen}: {exc}", EXIT_USAGE
+        ) from None
+    stack.callback(endpoint.stop)
+    return endpoint.url
+
+
+def _wait_for_stop() -> None:
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
