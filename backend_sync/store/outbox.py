@@ -115,6 +115,17 @@ class OutboxStore:
                 )
             )
 
+    def keep_for_replay(self, key: str, reason: str) -> None:
+        """The domain finished its side of a transaction it never sent: from now on the
+        entry is an offline one, replayed without asking the ILS first."""
+        with self.engine.begin() as db:
+            db.execute(
+                update(outbox)
+                .where(outbox.c.key == key)
+                .where(outbox.c.state == str(EntryState.PENDING))
+                .values(offline=True, reason=reason)
+            )
+
     def get(self, key: str) -> OutboxEntry | None:
         with self.engine.begin() as db:
             row = db.execute(select(outbox).where(outbox.c.key == key)).first()
@@ -122,6 +133,19 @@ class OutboxStore:
 
     def pending(self, limit: int = 100) -> list[OutboxEntry]:
         return [queued.entry for queued in self.head(limit)]
+
+    def queued_before(self, key: str, item_id: str) -> bool:
+        """An older pending entry about `item_id` (a live send must not overtake it)."""
+        seq = select(outbox.c.seq).where(outbox.c.key == key).scalar_subquery()
+        query = (
+            select(outbox.c.key)
+            .where(outbox.c.state == str(EntryState.PENDING))
+            .where(outbox.c.seq < seq)
+            .where(func.json_extract(outbox.c.payload, "$.item_id") == item_id)
+            .limit(1)
+        )
+        with self.engine.begin() as db:
+            return db.execute(query).first() is not None
 
     # ---- the replayer's operations -----------------------------------------------------
 
@@ -306,8 +330,14 @@ class SqliteOutbox:
     async def note_attempt(self, key: str, reason: str) -> None:
         await asyncio.to_thread(self.store.note_attempt, key, reason)
 
+    async def keep_for_replay(self, key: str, reason: str) -> None:
+        await asyncio.to_thread(self.store.keep_for_replay, key, reason)
+
     async def get(self, key: str) -> OutboxEntry | None:
         return await asyncio.to_thread(self.store.get, key)
 
     async def pending(self, limit: int = 100) -> list[OutboxEntry]:
         return await asyncio.to_thread(self.store.pending, limit)
+
+    async def queued_before(self, key: str, item_id: str) -> bool:
+        return await asyncio.to_thread(self.store.queued_before, key, item_id)

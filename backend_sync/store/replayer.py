@@ -5,8 +5,9 @@ after the ILS stopped answering: `note_attempt`), which already happened at the 
 patron left with the book, the book is in the return bin), so they are replayed with SIP2
 no-block and the kiosk's date when the ILS honours it ([ils] honours_no_block), plainly
 otherwise; and live entries whose process died mid-send (never noted, older than
-live_grace_s), which are only checked: applied -> DONE, not applied -> REJECTED "interrupted"
-for staff, because the kiosk never finished them (the security bit may still be on).
+live_grace_s), which are only checked and go to staff either way (REJECTED "interrupted",
+with result "applied" when the ILS has it), because the kiosk never finished them: the
+security bit may not match what the ILS says.
 
 One pass takes the oldest pending entries a window at a time. A window is the longest run
 of entries about distinct items, stopping at a live entry the domain is still sending
@@ -114,6 +115,12 @@ INTERRUPTED = (
 )
 
 
+INTERRUPTED_APPLIED = (
+    "interrupted: the kiosk stopped before this live transaction finished, after the ILS "
+    "applied it; check the item (its security bit may not match the ILS)"
+)
+
+
 class Replayer:
     def __init__(
         self,
@@ -193,10 +200,13 @@ class Replayer:
             return Outcome(entry.key, EntryState.REJECTED, {}, reason)
         except PayloadError as exc:
             return Outcome(entry.key, EntryState.REJECTED, {}, str(exc))
+        if not _kept_for_replay(queued):  # the kiosk died before it finished its side
+            if found is None:
+                return Outcome(entry.key, EntryState.REJECTED, {}, INTERRUPTED)
+            result = {**found.result, "recovered": True, "applied": True}
+            return Outcome(entry.key, EntryState.REJECTED, result, INTERRUPTED_APPLIED)
         if found is not None:
             return Outcome(found.key, found.state, {**found.result, "recovered": True})
-        if not _kept_for_replay(queued):
-            return Outcome(entry.key, EntryState.REJECTED, {}, INTERRUPTED)
         return None
 
     async def _prepare(self, queued: Queued) -> dict:

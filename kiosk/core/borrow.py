@@ -13,13 +13,21 @@ Rules (the peers' bugs are the requirements, see research §2.4):
    transactions the kiosk accepted offline, which the replayer must apply.
 6. While the ILS is unreachable the offline policy decides; a refused offline checkout is
    withdrawn in the outbox (rejected with ``result["withdrawn"]``) so it is never replayed.
+7. A transaction never overtakes an older one about the same item that is still waiting
+   for replay (a return offline, the ILS back before the replay): sent live, the ILS would
+   see them in the wrong order. It waits behind it, as an offline one (the policy decides).
+8. The outbox entry stays the kiosk's own (live: the replayer leaves it alone) until the
+   kiosk's side is finished: the security write done (or reported failed), then it is
+   released (visit.Release): marked done with the ILS's answer, or kept for replay. A
+   process killed before that leaves a live entry, which the replayer checks and puts on
+   the reconciliation list as interrupted (applied or not): staff check the item's tag.
 
 Stage one (``checkout``) talks to the ILS, stage two (``unsecure``) to the pad (stack.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
 from kiosk.core.notices import Notice
@@ -27,7 +35,7 @@ from kiosk.core.outbox import EntryKind
 from kiosk.core.pad import PadError
 from kiosk.core.receipts import ItemKind
 from kiosk.core.session import ItemLine, LineStatus
-from kiosk.core.visit import Circulation, StaffAlert
+from kiosk.core.visit import Circulation, Release, StaffAlert
 
 UNKNOWN_REASON = "outcome unknown: security left on; check the item at the ILS"
 
@@ -37,6 +45,7 @@ class BorrowJob:
     seq: int
     item_id: str
     uids: tuple[str, ...]  # every part's tag; () for a barcode-only item
+    release: Release | None = None  # what stage two does with the outbox entry at the end
 
 
 async def checkout(c: Circulation, job: BorrowJob) -> BorrowJob | None:
@@ -49,13 +58,13 @@ async def checkout(c: Circulation, job: BorrowJob) -> BorrowJob | None:
     if key is None:
         _set_unrecorded(c, job.seq)
         return None
-    if v.offline:
-        return await _offline(c, job, key)
+    if v.offline or await c.outbox.queued_before(key, job.item_id):
+        return await _offline(c, job, Release(key))
     try:
         result = await c.library.checkout(v.card, job.item_id, v.pin)
     except LibraryUnavailable:
         v.went_offline(c.now())
-        return await _offline(c, job, key)
+        return await _offline(c, job, Release(key, maybe_sent=True))
     except (OutcomeUnknown, LibrarySystemError) as exc:
         await c.outbox.mark_rejected(key, UNKNOWN_REASON, {"outcome_unknown": str(exc)})
         _unknown(c, job, str(exc))
@@ -67,13 +76,13 @@ async def checkout(c: Circulation, job: BorrowJob) -> BorrowJob | None:
         reason = await refusal_reason(c, job.item_id)
         _finish(c, job.seq, LineStatus.REFUSED, title=result.title, notice=Notice(reason, detail))
         return None
-    await c.outbox.mark_done(key, result_data)
     v.own_loans.add(job.item_id)
     line = c.visit.update(job.seq, title=result.title, due=result.due_date)
-    return _after_loan(c, job, line)
+    return await _after_loan(c, replace(job, release=Release(key, result_data)), line)
 
 
-async def _offline(c: Circulation, job: BorrowJob, key: str) -> BorrowJob | None:
+async def _offline(c: Circulation, job: BorrowJob, release: Release) -> BorrowJob | None:
+    key = release.key
     decision = c.policy.checkout(c.visit.borrowed_offline)
     if not decision.allowed:
         # The SIP2 client can report "unreachable" after a request went out, so staff see
@@ -85,16 +94,16 @@ async def _offline(c: Circulation, job: BorrowJob, key: str) -> BorrowJob | None
         )
         _finish(c, job.seq, LineStatus.REFUSED, notice=Notice(decision.reason))
         return None
-    await c.outbox.note_attempt(key, "offline: kept for replay")
     c.visit.borrowed_offline += 1
     line = c.visit.update(job.seq, due=c.policy.due(c.now()), offline=True)
-    return _after_loan(c, job, line)
+    return await _after_loan(c, replace(job, release=release), line)
 
 
-def _after_loan(c: Circulation, job: BorrowJob, line: ItemLine) -> BorrowJob | None:
+async def _after_loan(c: Circulation, job: BorrowJob, line: ItemLine) -> BorrowJob | None:
     if job.uids:
         c.publish()
         return job
+    await c.release(job.release)
     _borrowed(c, line.seq)
     return None
 
@@ -107,6 +116,7 @@ async def unsecure(c: Circulation, job: BorrowJob) -> None:
         for uid in job.uids:
             await c.pad.set_security(uid, secured=False)
     except PadError as exc:
+        await c.release(job.release)
         line = c.visit.update(
             job.seq, status=LineStatus.SECURITY_FAILED, notice=Notice("item.security_failed")
         )
@@ -114,6 +124,7 @@ async def unsecure(c: Circulation, job: BorrowJob) -> None:
         c.alert(StaffAlert("security_failed", job.item_id, str(exc)))
         c.publish()
         return
+    await c.release(job.release)
     _borrowed(c, job.seq)
 
 

@@ -7,6 +7,11 @@ Pure definitions: the SQLite implementation lives in backend_sync/store.
     PENDING --sent, ILS accepted--> DONE
     PENDING --sent, ILS refused---> REJECTED   (goes to the reconciliation list for staff)
     PENDING --outcome unknown-----> PENDING    (the next attempt queries the ILS state first)
+
+The domain's entries are live while the kiosk does its side (the ILS call, the security
+write): the replayer leaves them alone until the domain marks them done or rejected, or
+keeps them for replay (note_attempt / keep_for_replay). One the kiosk never finished (the
+process died) is checked at the ILS and goes to the reconciliation list as interrupted.
 """
 
 from __future__ import annotations
@@ -59,9 +64,21 @@ class Outbox(Protocol):
 
     async def mark_rejected(self, key: str, reason: str, result: dict[str, Any]) -> None: ...
 
-    async def note_attempt(self, key: str, reason: str) -> None: ...
+    async def note_attempt(self, key: str, reason: str) -> None:
+        """The kiosk finished its side and keeps the entry for replay; the request may have
+        gone out (the ILS stopped answering), so the replayer asks the ILS first."""
+        ...
+
+    async def keep_for_replay(self, key: str, reason: str) -> None:
+        """The kiosk finished its side of a transaction it never sent (offline): replay it."""
+        ...
 
     async def get(self, key: str) -> OutboxEntry | None: ...
+
+    async def queued_before(self, key: str, item_id: str) -> bool:
+        """True when an entry about `item_id` older than `key` is still pending (kept for
+        replay, or being replayed): `key` must then wait behind it, not be sent past it."""
+        ...
 
     async def pending(self, limit: int = 100) -> list[OutboxEntry]:
         """Oldest first."""

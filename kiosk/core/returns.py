@@ -11,11 +11,15 @@ Rules:
    never failed silently.
 5. An alert (on hold for someone, in transit, needs staff) tells the patron where to leave
    the item: the hold shelf or the staff bin.
+6. A return never overtakes an older transaction about the item still waiting for replay
+   (a loan made offline): it waits behind it, as an offline return (borrow.py rule 7).
+7. The outbox entry is released (done, or kept for replay) only after the security write,
+   as in borrow.py rule 8.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.core.borrow import UNKNOWN_REASON
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
@@ -25,7 +29,7 @@ from kiosk.core.outbox import EntryKind
 from kiosk.core.pad import PadError
 from kiosk.core.receipts import ItemKind
 from kiosk.core.session import LineStatus
-from kiosk.core.visit import Circulation, StaffAlert
+from kiosk.core.visit import Circulation, Release, StaffAlert
 
 HOLD_HERE = "01"  # SIP2 alert type: on hold at this location (02: hold elsewhere, in transit)
 
@@ -35,6 +39,7 @@ class ReturnJob:
     seq: int
     item_id: str
     uids: tuple[str, ...]  # every part's tag; () for a barcode-only item
+    release: Release | None = None  # what stage two does with the outbox entry at the end
 
 
 async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
@@ -46,13 +51,13 @@ async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
     if key is None:
         _set_unrecorded(c, job.seq)
         return None
-    if v.offline:
-        return await _offline(c, job, key)
+    if v.offline or await c.outbox.queued_before(key, job.item_id):
+        return await _offline(c, job, Release(key))
     try:
         result = await c.library.checkin(job.item_id)
     except LibraryUnavailable:
         v.went_offline(c.now())
-        return await _offline(c, job, key)
+        return await _offline(c, job, Release(key, maybe_sent=True))
     except (OutcomeUnknown, LibrarySystemError) as exc:
         await c.outbox.mark_rejected(key, UNKNOWN_REASON, {"outcome_unknown": str(exc)})
         _set(c, job.seq, LineStatus.UNKNOWN_OUTCOME, notice=Notice("item.outcome_unknown"))
@@ -60,9 +65,8 @@ async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
         return None
     data = {"ok": result.ok, "sort_bin": result.sort_bin, "alert": result.alert}
     if result.ok:
-        await c.outbox.mark_done(key, data)
         v.own_loans.discard(job.item_id)
-        return _accepted(c, job, result)
+        return await _accepted(c, replace(job, release=Release(key, data)), result)
     detail = " ".join(result.screen_messages)
     await c.outbox.mark_rejected(key, detail or "refused", data)
     if await _on_loan(c, job.item_id):
@@ -78,7 +82,7 @@ async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
     return job if job.uids else _done(c, job.seq, LineStatus.NOT_ON_LOAN)
 
 
-def _accepted(c: Circulation, job: ReturnJob, result: ReturnResult) -> ReturnJob | None:
+async def _accepted(c: Circulation, job: ReturnJob, result: ReturnResult) -> ReturnJob | None:
     notice = None
     if result.alert:
         here = result.alert_type == HOLD_HERE
@@ -87,10 +91,12 @@ def _accepted(c: Circulation, job: ReturnJob, result: ReturnResult) -> ReturnJob
     if job.uids and result.resensitize:
         c.publish()
         return job
+    await c.release(job.release)
     return _done(c, job.seq, LineStatus.RETURNED)
 
 
-async def _offline(c: Circulation, job: ReturnJob, key: str) -> ReturnJob | None:
+async def _offline(c: Circulation, job: ReturnJob, release: Release) -> ReturnJob | None:
+    key = release.key
     decision = c.policy.checkin()
     if not decision.allowed:
         await c.outbox.mark_rejected(
@@ -98,9 +104,11 @@ async def _offline(c: Circulation, job: ReturnJob, key: str) -> ReturnJob | None
         )
         _set(c, job.seq, LineStatus.REFUSED, notice=Notice(decision.reason))
         return None
-    await c.outbox.note_attempt(key, "offline: kept for replay")
     c.visit.update(job.seq, offline=True, notice=Notice("offline.recorded"))
-    return job if job.uids else _done(c, job.seq, LineStatus.RETURNED)
+    if job.uids:
+        return replace(job, release=release)
+    await c.release(release)
+    return _done(c, job.seq, LineStatus.RETURNED)
 
 
 async def secure(c: Circulation, job: ReturnJob) -> None:
@@ -114,11 +122,13 @@ async def secure(c: Circulation, job: ReturnJob) -> None:
         for uid in job.uids:
             await c.pad.set_security(uid, secured=True)
     except PadError as exc:
+        await c.release(job.release)
         c.alert(StaffAlert("security_failed", job.item_id, str(exc)))
         if final is LineStatus.RETURNED:
             c.visit.record(ItemKind.RETURNED, line)
         _set(c, job.seq, LineStatus.SECURITY_FAILED, notice=Notice("item.security_failed"))
         return
+    await c.release(job.release)
     _done(c, job.seq, final)
 
 

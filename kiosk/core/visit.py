@@ -105,6 +105,18 @@ class Visit:
         return f"{kiosk_id}:{self.session_id}:{kind.value}:{item_id}:{self.counter}"
 
 
+@dataclass(frozen=True)
+class Release:
+    """How a circulation step hands its outbox entry over once the kiosk's side is done:
+    ``result`` (the ILS accepted it live) marks it done; otherwise it is kept for replay,
+    noted as an attempt when the request may have gone out (``maybe_sent``: the ILS stopped
+    answering mid-send, the replayer asks the ILS first), or as never sent."""
+
+    key: str
+    result: dict[str, Any] | None = None
+    maybe_sent: bool = False
+
+
 @dataclass
 class Circulation:
     """The ports and rules a circulation step needs, and its one visit."""
@@ -122,14 +134,15 @@ class Circulation:
 
     async def write_ahead(self, kind: EntryKind, item_id: str, **payload: Any) -> str | None:
         """Make the transaction durable before anything is sent; returns its key, or None
-        when the outbox cannot write (then nothing may be sent: staff are alerted)."""
+        when the outbox cannot write (then nothing may be sent: staff are alerted). The entry
+        is live (the replayer leaves it to the kiosk) until ``release``; it is marked
+        offline only then, if it is kept for replay unsent."""
         key = self.visit.entry_key(self.kiosk_id, kind, item_id)
         entry = OutboxEntry(
             key=key,
             kind=kind,
             payload={"item_id": item_id, "session": self.visit.session_id, **payload},
             happened_at=self.now(),
-            offline=self.visit.offline,
         )
         try:
             await self.outbox.add(entry)
@@ -137,6 +150,17 @@ class Circulation:
             self.alert(StaffAlert("outbox_failed", item_id, type(exc).__name__))
             return None
         return key
+
+    async def release(self, release: Release | None) -> None:
+        """The kiosk's side of the transaction is finished (security written or reported)."""
+        if release is None:
+            return
+        if release.result is not None:
+            await self.outbox.mark_done(release.key, release.result)
+        elif release.maybe_sent:
+            await self.outbox.note_attempt(release.key, "offline: kept for replay")
+        else:
+            await self.outbox.keep_for_replay(release.key, "offline: kept for replay")
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -42,8 +42,19 @@ class FakeOutbox:
         entry = self.entries[key]
         self._set(key, attempts=entry.attempts + 1, reason=reason)
 
+    async def keep_for_replay(self, key: str, reason: str) -> None:
+        self._set(key, offline=True, reason=reason)
+
     async def get(self, key: str) -> OutboxEntry | None:
         return self.entries.get(key)
+
+    async def queued_before(self, key: str, item_id: str) -> bool:
+        for entry in self.entries.values():  # insertion order is the order of the keys
+            if entry.key == key:
+                return False
+            if entry.state is EntryState.PENDING and entry.payload.get("item_id") == item_id:
+                return True
+        return False
 
     async def pending(self, limit: int = 100) -> list[OutboxEntry]:
         waiting = [e for e in self.entries.values() if e.state is EntryState.PENDING]

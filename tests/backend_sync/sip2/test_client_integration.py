@@ -317,12 +317,9 @@ def test_tls_with_verification(certificate: tuple[Path, Path]) -> None:
 def test_answer_lost_then_acs_unreachable_is_outcome_unknown(sim: IlsSimulator) -> None:
     async def body(c: Sip2Client):  # type: ignore[no-untyped-def]
         await c.connect()
-        sim.faults.arm("drop_after")
-        task = asyncio.ensure_future(c.checkout(JONAS, AVAILABLE))
-        while sim.library.count("checkout", AVAILABLE) == 0:
-            await asyncio.sleep(0.001)
-        await asyncio.to_thread(sim.set_offline, "refuse")
-        return await task
+        sim.faults.arm("drop_after", command="11")  # the checkout is applied, its answer lost
+        sim.faults.arm("drop_before", count=0, command="93")  # and no login succeeds after
+        return await c.checkout(JONAS, AVAILABLE)
 
     with pytest.raises(OutcomeUnknownUnreachable):
         run(sim, body)

@@ -109,3 +109,24 @@ def test_any_entry_comes_back_as_it_was_stored(store, key, kind, payload, at, of
         assert store.get(key) == entry
     else:
         assert store.get(key) is not None
+
+
+def test_queued_before_sees_only_older_pending_entries_about_the_item(store: OutboxStore) -> None:
+    store.add(checkout("loan", JONAS, "111"))  # kept offline, not replayed yet
+    store.add(checkin("other", "222"))
+    store.add(checkin("return", "111", offline=False))
+    assert store.queued_before("return", "111")  # must wait behind the loan
+    assert not store.queued_before("return", "333")  # nothing pending about 333
+    assert not store.queued_before("loan", "111")  # nothing is older than the loan
+    store.mark_done("loan", {"ok": True})
+    assert not store.queued_before("return", "111")  # settled: the return may go live
+
+
+def test_keep_for_replay_makes_a_live_entry_an_offline_one(store: OutboxStore) -> None:
+    store.add(checkin("live", "111", offline=False))
+    store.keep_for_replay("live", "offline: kept for replay")
+    kept = store.get("live")
+    assert kept.offline and kept.state is EntryState.PENDING and kept.attempts == 0
+    store.mark_done("live", {"ok": True})
+    store.keep_for_replay("live", "late")  # a settled entry stays as it is
+    assert store.get("live").state is EntryState.DONE

@@ -124,8 +124,12 @@ def test_live_entry_waits_for_the_domain_then_is_checked_before_sending(sim, sto
     assert waiting.done == 1 and "live" in waiting.stopped and not waiting.unreachable
     sim.library.checkout(JONAS, b, AT)  # the domain had sent it before it crashed
     later = replay(sim, store, ReplayPolicy(live_grace_s=0))
-    assert later.done == 2 and later.recovered == 1
+    assert later.done == 1 and later.rejected == 1 and later.recovered == 1
     assert sim.library.count("checkout", b) == 1 and sim.library.loan(a) is None
+    # applied, but the kiosk never finished (its security write): staff check the item
+    live = store.get("live")
+    assert live.state is EntryState.REJECTED and live.result["applied"] is True
+    assert live.reason.startswith("interrupted") and "security" in live.reason
 
 
 def test_interrupted_live_entry_not_applied_goes_to_staff_unsent(sim, store) -> None:
