@@ -243,12 +243,11 @@ def build_lockers(
     """The locker bank from [lockers] (+ [ils], [smtp], [sms], [store]): lock boards, the
     logic, its SQLite state, the ILS port (offline loans into the main store's outbox) and
     the notifier. ``start()`` it to reset the coils, restore, reconcile and poll."""
-    # Imported here, not at the top: SQLAlchemy and pymodbus load only on a locker kiosk.
+    # Imported here, not at the top: pymodbus and the locker adapters load only on a
+    # kiosk that has lockers.
     from backend_sync.lockers.ils_port import LockerLibrary, LoopThread, StaffByIls
     from backend_sync.lockers.store import SqliteLockerStore
     from backend_sync.notify.locker_notifier import build_locker_notifier
-    from backend_sync.store.database import open_store
-    from backend_sync.store.outbox import OutboxStore, SqliteOutbox
     from device_drivers.locks.bank import LockBank
     from kiosk.core.lockers.policy import LockerPolicy, specs_from_settings
     from kiosk.core.lockers.service import LockerService
@@ -256,10 +255,11 @@ def build_lockers(
     section: LockersSection | None = settings.lockers
     if section is None or (library is None and settings.ils is None):
         raise ValueError("lockers need a [lockers] and an [ils] table")
-    data_dir = Path(settings.kiosk.data_dir)
+    state_file = Path(settings.kiosk.data_dir) / section.state_file  # (absolute stays so)
+    store = SqliteLockerStore(state_file)  # the files first: they are what may refuse
+    outbox = SqliteOutbox(OutboxStore(open_store(store_path(settings))))
     library = library or build_library_system(settings.ils)  # type: ignore[arg-type]
     loop = LoopThread(timeout_s=max(30.0, (settings.ils.timeout_s if settings.ils else 10) * 4))
-    outbox = SqliteOutbox(OutboxStore(open_store(data_dir / settings.store.file)))
     location = section.pickup_location or (settings.ils.location if settings.ils else "")
     ils = LockerLibrary(library, loop, location, outbox=outbox, kiosk_id=settings.kiosk.id)
     staff_cards = section.staff_card_pattern or settings.circulation.staff_card_pattern
@@ -280,7 +280,6 @@ def build_lockers(
         random or secrets.SystemRandom(),
         staff=StaffByIls(ils, staff_cards),
     )
-    store = SqliteLockerStore(data_dir / section.state_file)
     closers = [bank.close, lambda: loop.run(library.close()), loop.close, store.close]
     return LockerRunner(
         service, store, bank.reset_coils, section.poll_interval_s, clock or utc_now, closers

@@ -4,7 +4,18 @@ Add a subcommand by writing its module and naming it in COMMAND_MODULES.
 """
 
 COMMAND_MODULES = (
+    "kiosk.commands.demo",
     "kiosk.commands.config",
+    "kiosk.commands.ils",
+    "kiosk.commands.sip2",
+    "kiosk.commands.rfid",
+    "kiosk.commands.rooms",
+    "kiosk.commands.printer",
+    "kiosk.commands.lockers",
+    "kiosk.commands.sync",
+    "kiosk.commands.stats",
+    "kiosk.telemetry.cli",
+    "kiosk.commands.run",
     "kiosk.commands.sim",
     "kiosk.commands.bench",
 )

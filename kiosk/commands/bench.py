@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 import importlib
 
-BENCHMARKS: tuple[str, ...] = ()
+BENCHMARKS: tuple[str, ...] = (
+    "kiosk.bench.receipt_print",
+    "kiosk.bench.rooms_refresh",
+    "kiosk.bench.sip2_codec",
+    "kiosk.bench.locker_release",
+    "kiosk.bench.rfid",
+    "kiosk.bench.checkout",
+    "kiosk.bench.replay",
+    "kiosk.bench.ils_sim",
+    "kiosk.telemetry.bench",
+    "kiosk.bench.ui",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

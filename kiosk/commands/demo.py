@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 
             return run_autopilot(settings, Path(args.autopilot))
         if not args.no_ui and os.environ.get("DISPLAY"):
-            from kiosk.ui.runner import run_app
+            from kiosk.commands.run import run_app
 
             return run_app(settings)
         if not args.no_ui:

@@ -8,7 +8,14 @@ from __future__ import annotations
 import argparse
 import importlib
 
-SIMULATORS: tuple[str, ...] = ()
+SIMULATORS: tuple[str, ...] = (
+    "simulators.printer.cli",
+    "simulators.rooms.cli",
+    "simulators.rfid.cli",
+    "simulators.lockers.cli",
+    "simulators.ils.cli",
+    "simulators.fleet_cli",
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

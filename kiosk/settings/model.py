@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 from kiosk.settings.base import Section
+from kiosk.settings.circulation import CirculationSection
 from kiosk.settings.general import KioskSection, LogSection
 from kiosk.settings.ils import IlsSection
+from kiosk.settings.lockers import LockersSection
+from kiosk.settings.metrics import MetricsSection
+from kiosk.settings.notify import SmsSection
+from kiosk.settings.printer import PrinterSection, ReceiptsSection
+from kiosk.settings.rfid import RfidSection
+from kiosk.settings.rooms import RoomsSection
+from kiosk.settings.scanner import ScannerSection
+from kiosk.settings.smtp import SmtpSection
+from kiosk.settings.store import StoreSection
+from kiosk.settings.ui import UiSection
 
 
 class Settings(Section):
     kiosk: KioskSection = KioskSection()
     log: LogSection = LogSection()
     ils: IlsSection | None = None
+    rfid: RfidSection | None = None
+    scanner: ScannerSection | None = None
+    lockers: LockersSection | None = None
+    printer: PrinterSection | None = None
+    receipts: ReceiptsSection = ReceiptsSection()
+    smtp: SmtpSection | None = None
+    sms: SmsSection | None = None
+    rooms: RoomsSection | None = None
+    circulation: CirculationSection = CirculationSection()
+    ui: UiSection = UiSection()
+    metrics: MetricsSection | None = None
+    store: StoreSection = StoreSection()

@@ -1,1 +1,6 @@
-"""The touch UI (Kivy): renders core state and forwards taps; no circulation logic."""
+"""The Kivy touch app: renders view models and forwards taps as intents; no circulation logic.
+
+Only this package imports Kivy. ``presenters/`` is the pure half (view models, intents, text
+formatting, idle countdown) and is tested without a window; ``widgets/``, ``screens/`` and
+``app.py`` are the Kivy half. Screens are built once and reused for every visit.
+"""

@@ -1,0 +1,152 @@
+"""`kiosk run`: start the touch app full screen on the configured display.
+
+With an [ils] table the app drives the real patron session core (SIP2 to the ILS, the RFID
+pad when [rfid] is set, the local outbox); ``--demo-session`` (or no [ils]) runs the scripted
+stand-in instead, which needs no server (a showroom, a layout check). The app, the core and
+the devices share one asyncio loop (App.async_run). ``--virtual-display`` starts an Xvfb for
+machines with no screen; ``--exit-after`` stops after N seconds (smoke tests, benchmarks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from kiosk.commands.common import EXIT_UNREACHABLE, CommandError, settings_from
+from kiosk.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="start the touch app (full screen on the configured display)",
+        description=__doc__,
+    )
+    parser.add_argument(
+        "--demo-session", action="store_true", help="use the scripted demo session, not the ILS"
+    )
+    parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    parser.add_argument(
+        "--orientation", choices=["portrait", "landscape"], help="override [ui] orientation"
+    )
+    parser.add_argument(
+        "--virtual-display", action="store_true", help="start an Xvfb (no screen attached)"
+    )
+    parser.add_argument(
+        "--exit-after", type=float, metavar="SECONDS", help="stop after this many seconds"
+    )
+    parser.set_defaults(func=run)
+
+
+def _ui_settings(settings: Settings, args: argparse.Namespace) -> Settings:
+    changes = {}
+    if args.windowed:
+        changes["fullscreen"] = False
+    if args.orientation:
+        changes["orientation"] = args.orientation
+    if not changes:
+        return settings
+    return settings.model_copy(update={"ui": settings.ui.model_copy(update=changes)})
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = _ui_settings(settings_from(args), args)
+    return run_app(
+        settings,
+        demo_session=args.demo_session,
+        virtual_display=args.virtual_display,
+        exit_after=args.exit_after,
+    )
+
+
+def run_app(
+    settings: Settings,
+    *,
+    demo_session: bool = False,
+    virtual_display: bool = False,
+    exit_after: float | None = None,
+) -> int:
+    """Start the touch app (also what `kiosk demo` calls); returns when the app stops."""
+    display = None
+    if virtual_display:
+        from kiosk.ui.xvfb import DisplayUnavailable, VirtualDisplay
+
+        display = VirtualDisplay()
+        try:
+            display.start()
+        except DisplayUnavailable as error:
+            raise CommandError(str(error), EXIT_UNREACHABLE) from error
+    try:
+        with tempfile.TemporaryDirectory(prefix="kiosk-kivy-") as home:
+            from kiosk.ui.boot import configure_kivy
+
+            kivy_home = Path(settings.kiosk.data_dir) / "kivy" if not display else Path(home)
+            configure_kivy(settings.ui, kivy_home, headless=display is not None)
+            asyncio.run(_serve(settings, demo_session, exit_after))
+    finally:
+        if display is not None:
+            display.stop()
+    return 0
+
+
+async def _serve(settings: Settings, demo_session: bool, exit_after: float | None) -> None:
+    from kiosk.i18n import Catalogs
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.autopilot import attract_view
+
+    attract = attract_view(settings)
+    async with contextlib.AsyncExitStack() as stack:
+        if demo_session or settings.ils is None:
+            from kiosk.ui.demo_session import DemoSession
+
+            port = DemoSession(attract, date.today())
+        else:
+            port = await stack.enter_async_context(_core_port(settings, attract))
+        app = KioskApp(
+            port,
+            Catalogs(),
+            settings.ui,
+            settings.kiosk.library_name,
+            default_language=settings.kiosk.language,
+            speaker=_speaker(settings),
+        )
+        if exit_after:
+            asyncio.get_running_loop().call_later(exit_after, app.stop)
+        await app.async_run(async_lib="asyncio")
+
+
+def _speaker(settings: Settings):
+    from device_drivers.speech.espeak import EspeakOptions, EspeakSpeaker, SpeechUnavailable
+
+    try:
+        return EspeakSpeaker(EspeakOptions(rate_wpm=settings.ui.speech_rate))
+    except SpeechUnavailable:
+        return None  # the app stays silent; the speech button still shows, docs/ui.md
+
+
+@contextlib.asynccontextmanager
+async def _core_port(settings: Settings, attract):
+    """The real session core from the composition root, wrapped for the UI. Not wired here
+    yet (docs/ui.md): the RFID pad, the receipt desk and the outbox replay worker."""
+    from kiosk.app import build_circulation, build_local_store, run_session_timer
+    from kiosk.ui.core_session import CoreSession
+
+    holder: list[CoreSession] = []
+    _, outbox, stats = build_local_store(settings)
+    service = build_circulation(
+        settings,
+        outbox=outbox,
+        stats=stats,
+        on_view=lambda view: holder and holder[0].on_view(view),
+    )
+    port = CoreSession(service, attract, now=datetime.now)
+    holder.append(port)
+    timer = asyncio.create_task(run_session_timer(service))
+    try:
+        yield port
+    finally:
+        timer.cancel()

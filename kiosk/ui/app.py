@@ -1,0 +1,324 @@
+"""The kiosk app: the shell, the screens (built once), and the glue that renders the port's
+state, forwards intents, runs the idle countdown, self-voicing and the hardware keypad.
+
+Runs on the core's asyncio loop (``App.async_run``). Holds no circulation logic: it shows
+``UiState``s and sends intents (kiosk/ui/presenters/intents.py). When a visit ends (the state
+returns to the attract screen) every screen forgets its view, dialogs close, speech stops,
+and language, text size, contrast and speech return to the configured defaults.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Protocol
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.uix.modalview import ModalView
+from kivy.uix.widget import Widget
+
+from kiosk.i18n import Catalogs, Translator
+from kiosk.settings.ui import UiSection
+from kiosk.ui.boot import IDLE_FPS, MAX_FPS, set_frame_rate
+from kiosk.ui.presenters.idle import IdleCountdown, Phase
+from kiosk.ui.presenters.intents import Intent, KioskPort, TimedOut
+from kiosk.ui.presenters.text import N_, countdown
+from kiosk.ui.presenters.views import Screen, UiState
+from kiosk.ui.screens.account import AccountScreen
+from kiosk.ui.screens.attract import AttractScreen
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.circulation import CirculationScreen
+from kiosk.ui.screens.finish import GoodbyeScreen, ReceiptScreen
+from kiosk.ui.screens.identify import IdentifyScreen
+from kiosk.ui.screens.pickup import PickupScreen
+from kiosk.ui.screens.staff import StaffScreen
+from kiosk.ui.shell import Shell
+from kiosk.ui.theme import Theme, make_theme
+from kiosk.ui.widgets.base import refit_all, restyle
+from kiosk.ui.widgets.dialogs import TimeoutDialog
+from kiosk.ui.widgets.focus import FocusChain
+from kiosk.ui.widgets.keypad import NumberPad
+
+KEY_ANNOUNCEMENTS = {
+    "digit": N_("Digit entered"),
+    "deleted": N_("Deleted"),
+    "cleared": N_("Cleared"),
+}
+
+
+class Speaker(Protocol):
+    def speak(self, text: str, language: str) -> None: ...
+    def stop(self) -> None: ...
+
+
+class SilentSpeaker:
+    def speak(self, text: str, language: str) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+class KioskApp(App):
+    title = "knygomatas"
+
+    def __init__(
+        self,
+        port: KioskPort,
+        catalogs: Catalogs,
+        ui: UiSection,
+        library_name: str,
+        default_language: str = "lt",
+        speaker: Speaker | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.port = port
+        self.catalogs = catalogs
+        self.ui = ui
+        self.library_name = library_name
+        self.default_language = default_language
+        self.speaker = speaker or SilentSpeaker()
+        self.monotonic = monotonic
+        self.tr: Translator = catalogs.translator(default_language)
+        self.switches = {"speech": ui.speech, "large_text": ui.large_text, "contrast": False}
+        self.theme = make_theme(ui.dpi, ui.large_text, ui.high_contrast)
+        self.switches["contrast"] = ui.high_contrast
+        self.countdown = IdleCountdown(ui.idle_timeout_s, ui.warning_s)
+        self.state: UiState | None = None
+        self.current: KioskScreen | None = None
+        self._spoken: set[str] = set()
+        self._tick_event = None
+
+    def build(self) -> Shell:
+        self.shell = Shell(self.ui.languages, self.set_language, self.toggle)
+        announce = self.announce_key
+        self.screens: dict[Screen, KioskScreen] = {
+            Screen.ATTRACT: AttractScreen(self.send, turn_s=self.ui.new_books_turn_s),
+            Screen.IDENTIFY: IdentifyScreen(self.send, announce=announce),
+            Screen.CIRCULATION: CirculationScreen(self.send),
+            Screen.ACCOUNT: AccountScreen(self.send),
+            Screen.RECEIPT: ReceiptScreen(self.send),
+            Screen.GOODBYE: GoodbyeScreen(self.send, linger_s=self.ui.goodbye_s),
+            Screen.PICKUP: PickupScreen(self.send, announce=announce),
+            Screen.STAFF: StaffScreen(self.send),
+        }
+        for screen in self.screens.values():
+            self.shell.screens.add_widget(screen)
+        self.timeout_dialog = TimeoutDialog(on_extend=self.extend)
+        self.focus = FocusChain(self._top_layer)
+        Window.bind(on_key_down=self._on_key, on_touch_down=self._on_touch, on_resize=self._resized)
+        self.port.subscribe(self.show)
+        self._apply_orientation(Window.width <= Window.height)
+        self._restyle(self.theme)
+        self.show(self.port.state())
+        self._tick_event = Clock.schedule_interval(self._tick, 1.0)
+        return self.shell
+
+    def on_stop(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Undo build(): unbind from the window, stop timers and speech."""
+        Window.unbind(
+            on_key_down=self._on_key, on_touch_down=self._on_touch, on_resize=self._resized
+        )
+        if self._tick_event is not None:
+            self._tick_event.cancel()
+        self.timeout_dialog.dismiss(animation=False)
+        for screen in self.screens.values():
+            screen.on_leave()
+        self.speaker.stop()
+
+    # -- state from the core -------------------------------------------------------------
+
+    def send(self, intent: Intent) -> None:
+        self.countdown.activity(self.monotonic())
+        self.port.send(intent)
+
+    def show(self, state: UiState) -> None:
+        screen = self.screens[state.screen]
+        changed = screen is not self.current
+        if changed:
+            self._leave_current()
+            if state.screen is Screen.ATTRACT:
+                self._end_visit()
+        self.state = state
+        screen.render(state.view, self.tr)
+        if changed:
+            self.shell.screens.current = screen.name
+            self.current = screen
+        self._render_shell()
+        self._watch_idle(state.screen)
+        refit_all(self.shell)
+        self._narrate(full=changed)
+
+    def _leave_current(self) -> None:
+        if self.current is not None:
+            self.current.forget()
+        self.speaker.stop()
+        self._spoken = set()
+        self.timeout_dialog.dismiss(animation=False)
+        self.focus.clear()
+
+    def _end_visit(self) -> None:
+        for screen in self.screens.values():
+            screen.forget()
+        self.tr = self.catalogs.translator(self.default_language)
+        self.switches = {
+            "speech": self.ui.speech,
+            "large_text": self.ui.large_text,
+            "contrast": self.ui.high_contrast,
+        }
+        theme = make_theme(self.ui.dpi, self.ui.large_text, self.ui.high_contrast)
+        if theme != self.theme:
+            self._restyle(theme)
+
+    def _watch_idle(self, screen: Screen) -> None:
+        now = self.monotonic()
+        set_frame_rate(IDLE_FPS if screen is Screen.ATTRACT else MAX_FPS)
+        if screen in (Screen.ATTRACT, Screen.GOODBYE):
+            self.countdown.pause()
+        elif self.countdown.phase in (Phase.IDLE, Phase.EXPIRED):
+            self.countdown.resume(now)
+        else:
+            self.countdown.activity(now)
+
+    # -- patron switches -----------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.tr = self.catalogs.translator(language)
+        self.countdown.activity(self.monotonic())
+        self._rerender(full_narration=True)
+
+    def toggle(self, name: str) -> None:
+        self.switches[name] = not self.switches[name]
+        self.countdown.activity(self.monotonic())
+        if name == "large_text":
+            self._restyle(self.theme.toggled_large_text())
+        elif name == "contrast":
+            self._restyle(self.theme.toggled_contrast())
+        elif not self.switches["speech"]:
+            self.speaker.stop()
+        self._rerender(full_narration=name == "speech")
+
+    def headphones_changed(self, plugged: bool) -> None:
+        """Plugging headphones turns speech on (where the hardware reports the jack)."""
+        if plugged != self.switches["speech"]:
+            self.toggle("speech")
+
+    def _rerender(self, full_narration: bool) -> None:
+        if self.state is not None and self.current is not None and self.current.view is not None:
+            self.current.render(self.current.view, self.tr)
+        self._render_shell()
+        refit_all(self.shell)
+        if full_narration:
+            self._spoken = set()
+        self._narrate(full=full_narration)
+
+    def _render_shell(self) -> None:
+        self.shell.render(self.library_name, self.tr, self.switches)
+        if self.timeout_dialog.parent is not None:
+            self._update_countdown()
+
+    def _restyle(self, theme: Theme) -> None:
+        self.theme = theme
+        from kivy.core.window import Window as window
+
+        window.clearcolor = theme.palette.background
+        restyle(self.shell, theme)
+        for screen in self.screens.values():
+            # Large text is a patron's switch; the staff screen keeps its dense layout.
+            staff = screen is self.screens[Screen.STAFF]
+            restyle(screen, replace(theme, text_scale=1.0, large_text=False) if staff else theme)
+        restyle(self.timeout_dialog, theme)
+
+    # -- speech --------------------------------------------------------------------------
+
+    def _narrate(self, full: bool) -> None:
+        if not self.switches["speech"] or self.current is None:
+            return
+        lines = [line for line in self.current.spoken_text().splitlines() if line.strip()]
+        new = lines if full else [line for line in lines if line not in self._spoken]
+        self._spoken.update(lines)
+        if new:
+            self.speaker.speak("\n".join(new), self.tr.language)
+
+    def announce_key(self, kind: str) -> None:
+        if self.switches["speech"]:
+            message = KEY_ANNOUNCEMENTS.get(kind, KEY_ANNOUNCEMENTS["digit"])
+            self.speaker.speak(self.tr.gettext(message), self.tr.language)
+
+    # -- idle timeout --------------------------------------------------------------------
+
+    def _tick(self, *_: object) -> None:
+        phase = self.countdown.tick(self.monotonic())
+        if phase is Phase.WARNING:
+            if self.timeout_dialog.parent is None:
+                self.timeout_dialog.open(animation=False)
+                if self.switches["speech"]:
+                    self.speaker.speak(self._countdown_text(), self.tr.language)
+            self._update_countdown()
+        elif phase is Phase.EXPIRED:
+            self.timeout_dialog.dismiss(animation=False)
+            self._close_dialogs()
+            self.port.send(TimedOut())
+
+    def _countdown_text(self) -> str:
+        return countdown(self.countdown.seconds_left(self.monotonic()), self.tr)
+
+    def _update_countdown(self) -> None:
+        self.timeout_dialog.title.text = self.tr.gettext("Are you still there?")
+        self.timeout_dialog.countdown.text = self._countdown_text()
+        self.timeout_dialog.extend.text = self.tr.gettext("Extend my time")
+
+    def extend(self) -> None:
+        self.countdown.activity(self.monotonic())
+        self.timeout_dialog.dismiss(animation=False)
+
+    def _close_dialogs(self) -> None:
+        for child in list(Window.children):
+            if isinstance(child, ModalView):
+                child.dismiss(animation=False)
+
+    # -- input ---------------------------------------------------------------------------
+
+    def _on_touch(self, *_: object) -> None:
+        self.countdown.activity(self.monotonic())
+
+    def _top_layer(self) -> Widget:
+        for child in Window.children:
+            if isinstance(child, ModalView):
+                return child
+        return self.shell
+
+    def _on_key(self, _window: object, key: int, _scan: int, text: str | None, mods) -> bool:
+        self.countdown.activity(self.monotonic())
+        pad = self._visible_pad()
+        if pad is not None and text and text.isdigit():
+            pad.press(text)
+            return True
+        if pad is not None and key == 8:
+            pad.press("delete")
+            return True
+        return self.focus.on_key(key, "shift" in (mods or ()))
+
+    def _visible_pad(self) -> NumberPad | None:
+        layer = self._top_layer()
+        for widget in layer.walk(restrict=True):
+            if isinstance(widget, NumberPad) and widget.get_root_window() is not None:
+                return widget
+        return None
+
+    def _resized(self, _window: object, width: int, height: int) -> None:
+        self._apply_orientation(width <= height)
+        self._rerender(full_narration=False)
+
+    def _apply_orientation(self, portrait: bool) -> None:
+        self.shell.set_orientation(portrait)
+        for screen in self.screens.values():
+            screen.set_orientation(portrait)

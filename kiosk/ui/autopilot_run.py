@@ -1,0 +1,204 @@
+"""The Kivy half of the autopilot: the step list and the clock-driven runner.
+
+Imported only after kiosk/ui/boot.configure_kivy. Steps run one per Kivy clock callback so
+the window draws between a tap and its screenshot; a controllable clock offset lets the idle
+warning appear without waiting a minute.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+
+from kiosk.i18n import Catalogs
+from kiosk.settings import Settings
+from kiosk.ui import demo_session
+from kiosk.ui.app import KioskApp
+from kiosk.ui.autopilot import SETTLE_S, Step, StepResult
+from kiosk.ui.demo_session import DemoSession
+from kiosk.ui.presenters.views import AttractView, Screen
+from kiosk.ui.touch import find_button, flush_layout, tap
+
+
+def _next_frame() -> None:
+    """A marker between touches: wait until the screen they lead to is drawn."""
+
+
+NEXT_FRAME = _next_frame
+
+
+class AutopilotRun:
+    def __init__(
+        self,
+        settings: Settings,
+        attract: AttractView,
+        out_dir: Path,
+        languages: tuple[str, ...],
+        today: date | None,
+    ) -> None:
+        self.settings = settings
+        self.out_dir = out_dir
+        self.languages = languages
+        self.session = DemoSession(attract, today or date.today())
+        self.offset = 0.0
+        self.app = KioskApp(
+            self.session,
+            Catalogs(),
+            settings.ui,
+            settings.kiosk.library_name,
+            default_language=settings.kiosk.language,
+            monotonic=lambda: time.monotonic() + self.offset,
+        )
+        self.results: list[StepResult] = []
+        self._queue: list[tuple[str, Step]] = []
+        self._done = 0
+
+    def run(self) -> list[StepResult]:
+        for language in self.languages:
+            self._queue += [(language, step) for step in self.steps(language)]
+        Clock.schedule_once(self._next, 0.5)
+        self.app.run()
+        return self.results
+
+    # -- touching -------------------------------------------------------------------------
+
+    def press(self, name: str, index: int = 0) -> None:
+        layer = self.app._top_layer()
+        flush_layout(layer)
+        tap(find_button(layer, name, index))
+
+    def idle_until_warning(self) -> None:
+        ui = self.settings.ui
+        self.offset += ui.idle_timeout_s - ui.warning_s + 1
+        self.app._tick()
+
+    # -- the visit ------------------------------------------------------------------------
+
+    def steps(self, language: str) -> list[Step]:
+        other = "en" if language != "en" else "lt"
+        tap, keys, session = self.tap, self.keys, self.session
+
+        def session_reads() -> None:
+            session.pad_reads(2)
+
+        return [
+            Step("attract", (lambda: self.app.set_language(language),), Screen.ATTRACT),
+            Step("identify-card", (tap("start"),), Screen.IDENTIFY),
+            Step("identify-pin", keys(demo_session.PATRON_CARD, "ok"), Screen.IDENTIFY),
+            Step("pin-typed", keys("12"), Screen.IDENTIFY),
+            Step("borrow-empty", keys("34", "ok"), Screen.CIRCULATION),
+            Step("borrow-two", (lambda: session.pad_reads(2),), Screen.CIRCULATION),
+            Step("borrow-stack", (lambda: session.pad_reads(2),), Screen.CIRCULATION),
+            Step(f"language-{other}", (tap(f"language:{other}"),), Screen.CIRCULATION),
+            Step("account", (tap("account"),), Screen.ACCOUNT),
+            Step("renew-all", (tap("renew_all"),), Screen.ACCOUNT),
+            Step("timeout-warning", (self.idle_until_warning,), Screen.ACCOUNT),
+            Step("timeout-extended", (tap("extend"),), Screen.ACCOUNT),
+            Step(
+                "receipt-choice",
+                (tap(f"language:{language}"), NEXT_FRAME, tap("done")),
+                Screen.RECEIPT,
+            ),
+            Step(
+                "receipt-email",
+                (tap("receipt:email"), NEXT_FRAME, *self.letters()),
+                Screen.RECEIPT,
+            ),
+            Step("goodbye", (tap("email:send"),), Screen.GOODBYE),
+            Step("back-to-attract", (tap("finish"),), Screen.ATTRACT),
+            Step(
+                "return-books",
+                (tap(f"language:{language}"), tap("return"), NEXT_FRAME, session_reads),
+                Screen.CIRCULATION,
+            ),
+            Step("return-done", (tap("done"),), Screen.RECEIPT),
+            Step("return-goodbye", (tap("receipt:none"),), Screen.GOODBYE),
+            Step(
+                "pickup-code",
+                (tap("finish"), NEXT_FRAME, tap(f"language:{language}"), tap("pickup")),
+                Screen.PICKUP,
+            ),
+            Step("pickup-open", keys(demo_session.DOOR_CODE, "ok"), Screen.PICKUP),
+            Step("pickup-closed", (session.door_closed,), Screen.PICKUP),
+            Step("pickup-done", (tap("cancel"),), Screen.ATTRACT),
+            Step(
+                "large-contrast",
+                (
+                    tap(f"language:{language}"),
+                    NEXT_FRAME,
+                    tap("start"),
+                    NEXT_FRAME,
+                    tap("toggle:contrast"),
+                    tap("toggle:large_text"),
+                ),
+                Screen.IDENTIFY,
+            ),
+            Step(
+                "staff-devices",
+                (
+                    *keys(demo_session.STAFF_CARD, "ok"),
+                    NEXT_FRAME,
+                    *keys(demo_session.STAFF_PIN, "ok"),
+                ),
+                Screen.STAFF,
+            ),
+            Step("staff-test-printer", (self.test_printer,), Screen.STAFF),
+            Step("staff-lockers", (tap("tab:lockers"),), Screen.STAFF),
+            Step("staff-outbox", (tap("tab:outbox"),), Screen.STAFF),
+            Step("staff-settings", (tap("tab:settings"),), Screen.STAFF),
+            Step("end", (tap("leave"),), Screen.ATTRACT),
+        ]
+
+    def tap(self, name: str) -> Callable[[], None]:
+        return lambda: self.press(name)
+
+    def keys(self, digits: str, *then: str) -> tuple[Callable[[], None], ...]:
+        return tuple(self.tap(f"key:{key}") for key in (*digits, *then))
+
+    def letters(self) -> tuple[Callable[[], None], ...]:
+        address = ("r", "ū", "t", "a", "@", "p", "a", "š", "t", "a", "s", ".lt")
+        return tuple(self.tap(f"key:{key}") for key in address)
+
+    def test_printer(self) -> None:
+        self.press("row:action", index=2)
+
+    # -- the runner -----------------------------------------------------------------------
+
+    def _next(self, *_: object) -> None:
+        if not self._queue:
+            self.app.stop()
+            return
+        _, step = self._queue[0]
+        while self._done < len(step.actions):
+            action = step.actions[self._done]
+            self._done += 1
+            if action is NEXT_FRAME:
+                self._after_frames(self._next)
+                return
+            try:
+                action()
+            except LookupError as error:
+                print(f"step {step.name}: {error}")
+        self._done = 0
+        self._after_frames(self._capture)
+
+    def _after_frames(self, callback: Callable[[float], None]) -> None:
+        """Two frames later: the first draws (and finishes a screen switch), then ``callback``."""
+        Clock.schedule_once(lambda _dt: Clock.schedule_once(callback, 0), SETTLE_S)
+
+    def _capture(self, *_: object) -> None:
+        language, step = self._queue.pop(0)
+        index = sum(1 for result in self.results if result.language == language) + 1
+        target = self.out_dir / f"{language}-{index:02d}-{step.name}.png"
+        written = Path(Window.screenshot(name=str(target)))
+        if written != target:
+            written.replace(target)
+        state = self.app.state
+        reached = state.screen if state is not None else None
+        self.results.append(StepResult(language, step.name, step.expect, reached, target))
+        Clock.schedule_once(self._next, 0)

@@ -1,0 +1,329 @@
+"""The UI's port onto the real patron session core (kiosk/core/circulation.py).
+
+Translates both ways and decides nothing: each ``SessionView`` the core publishes becomes a
+``UiState`` (screen + view model), and each intent becomes one call on the service, run as
+an asyncio task on the shared loop. Two moments the core does not model are kept here as
+pure screen flow: the card/PIN keypad before any card was shown (the core waits in IDLE),
+and the goodbye after the receipt decision (the core is already back in IDLE).
+
+Locker pickup goes to an optional ``PickupDesk`` (the locker service's pickup_by_code); staff
+mode shows what the core reports. Texts stay msgids (kiosk/core/notices.py) until rendered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
+from kiosk.core.session import Activity, EndReason, SessionView, State
+from kiosk.core.session import ItemLine as CoreLine
+from kiosk.core.session import LineStatus as CoreStatus
+from kiosk.ui.presenters.intents import (
+    AccountOpened,
+    BorrowingOpened,
+    Cancelled,
+    CardPresented,
+    Finished,
+    Intent,
+    Listener,
+    PickupCodeEntered,
+    PinEntered,
+    ReceiptChosen,
+    RenewAllRequested,
+    RenewRequested,
+    StaffActionRequested,
+    StartTapped,
+    TimedOut,
+)
+from kiosk.ui.presenters.text import PICKUP_ERRORS
+from kiosk.ui.presenters.views import (
+    AccountView,
+    AttractView,
+    CirculationView,
+    DeviceLine,
+    FineLine,
+    GoodbyeView,
+    HoldLine,
+    IdentifyView,
+    ItemLine,
+    LineStatus,
+    LoanLine,
+    PickupView,
+    ReceiptView,
+    Screen,
+    StaffView,
+    UiState,
+)
+
+STATUS = {
+    CoreStatus.WORKING: LineStatus.READING,
+    CoreStatus.WAITING_FOR_PARTS: LineStatus.WAITING_PARTS,
+    CoreStatus.BORROWED: LineStatus.BORROWED,
+    CoreStatus.RETURNED: LineStatus.RETURNED,
+    CoreStatus.RENEWED: LineStatus.RENEWED,
+}
+
+
+# The staff screen's device rows, from what the adapters report (kiosk/core/health.py).
+DEVICE_ROWS = {
+    DeviceKind.READER: "reader",
+    DeviceKind.LOCK_BOARD: "locks",
+    DeviceKind.PRINTER: "printer",
+    DeviceKind.ILS: "ils",
+    DeviceKind.SMTP: "smtp",
+}
+
+
+class Service(Protocol):
+    view: SessionView
+
+    async def present_card(self, card: str) -> None: ...
+    async def enter_pin(self, pin: str) -> None: ...
+    async def start_returns(self) -> None: ...
+    async def choose(self, activity: Activity) -> None: ...
+    async def renew(self, item_id: str) -> None: ...
+    async def renew_all(self) -> None: ...
+    async def done(self) -> None: ...
+    async def receipt(self, choice: str, address: str = "") -> None: ...
+    async def cancel(self) -> None: ...
+    def touch(self) -> None: ...
+
+
+class PickupDesk(Protocol):
+    def pickup_by_code(self, code: str, now: datetime) -> Any: ...
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment is not None else None
+
+
+def _cents(amount: str) -> int:
+    try:
+        return int(Decimal(amount or "0") * 100)
+    except InvalidOperation:
+        return 0
+
+
+def ui_line(line: CoreLine) -> ItemLine:
+    status = STATUS.get(line.status, LineStatus.REFUSED)
+    notice = line.notice
+    return ItemLine(
+        line.item_id,
+        line.title or line.item_id,
+        status,
+        _day(line.due),
+        line.sort_bin,
+        message=notice.text if notice and status is not LineStatus.RETURNED else "",
+        where=notice.where if notice else "",
+    )
+
+
+class CoreSession:
+    """KioskPort over the circulation service; call ``on_view`` from Ports.on_view."""
+
+    def __init__(
+        self,
+        service: Service,
+        attract: AttractView,
+        *,
+        now: Callable[[], datetime],
+        lockers: PickupDesk | None = None,
+        spawn: Callable[[Awaitable[None]], object] | None = None,
+    ) -> None:
+        self.service = service
+        self.attract = attract
+        self.now = now
+        self.lockers = lockers
+        self._spawn = spawn or asyncio.ensure_future
+        self._listeners: list[Listener] = []
+        self._local: UiState | None = None  # keypad before a card, goodbye, pickup
+        self._choice = "none"
+        self._counts = {"borrowed": 0, "returned": 0, "renewed": 0}
+        self._state = UiState(Screen.ATTRACT, attract)
+        self._health: dict[str, DeviceHealth] = {}
+
+    def state(self) -> UiState:
+        return self._state
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _show(self, state: UiState) -> None:
+        self._state = state
+        for listener in list(self._listeners):
+            listener(state)
+
+    def _local_screen(self, state: UiState | None) -> None:
+        self._local = state
+        self._show(state or self.convert(self.service.view))
+
+    # -- core -> screen --------------------------------------------------------------------
+
+    def on_view(self, view: SessionView) -> None:
+        if view.state is State.RECEIPT or view.lines:
+            self._count(view)
+        visiting = (Screen.RECEIPT, Screen.CIRCULATION, Screen.ACCOUNT)
+        leaving = self._state.screen in visiting and view.last_end is EndReason.DONE
+        if view.state is State.IDLE and leaving:
+            goodbye = GoodbyeView(self._choice, **self._counts)
+            self._local_screen(UiState(Screen.GOODBYE, goodbye))
+            return
+        if view.state is not State.IDLE:
+            self._local = None
+        self._show(self._local or self.convert(view))
+
+    def _count(self, view: SessionView) -> None:
+        statuses = [line.status for line in view.lines]
+        self._counts = {
+            "borrowed": statuses.count(CoreStatus.BORROWED),
+            "returned": statuses.count(CoreStatus.RETURNED),
+            "renewed": statuses.count(CoreStatus.RENEWED),
+        }
+
+    def convert(self, view: SessionView) -> UiState:
+        notice = view.notice
+        message, where = (notice.text, notice.where) if notice else ("", "")
+        match view.state:
+            case State.IDLE:
+                return UiState(Screen.ATTRACT, self.attract)
+            case State.IDENTIFYING | State.AWAITING_PIN:
+                return UiState(Screen.IDENTIFY, IdentifyView("patron", True, "", 6, message, where))
+            case State.REFUSED:
+                return UiState(
+                    Screen.IDENTIFY, IdentifyView("patron", False, "", 6, message, where)
+                )
+            case State.STAFF:
+                return UiState(Screen.STAFF, self._staff_view())
+            case State.RECEIPT:
+                printer = "print" in view.receipt_choices
+                return UiState(Screen.RECEIPT, ReceiptView(printer, False, **self._counts))
+            case State.RETURNS:
+                lines = tuple(ui_line(line) for line in view.lines)
+                return UiState(Screen.CIRCULATION, CirculationView("return", "", lines))
+        if view.activity is Activity.ACCOUNT and view.account is not None:
+            return UiState(Screen.ACCOUNT, self._account(view))
+        lines = tuple(ui_line(line) for line in view.lines if line.activity is Activity.BORROW)
+        return UiState(Screen.CIRCULATION, CirculationView("borrow", view.patron_name, lines))
+
+    def _staff_view(self) -> StaffView:
+        """One row per kind of device; a row is healthy only if every device of it is."""
+        rows = []
+        for kind, row in DEVICE_ROWS.items():
+            reports = [h for h in self._health.values() if h.kind is kind]
+            if not reports:
+                continue
+            faults = [h for h in reports if h.state is not DeviceState.OK]
+            detail = "; ".join(f"{h.device}: {h.reason or h.state.value}" for h in faults)
+            rows.append(DeviceLine(row, not faults, detail or ", ".join(h.device for h in reports)))
+        return StaffView(devices=tuple(rows))
+
+    # -- device health (the HealthReporter port) ---------------------------------------------
+
+    def report(self, health: DeviceHealth) -> None:
+        """A device's state as its adapter reports it (never patron data, health.py)."""
+        self._health[health.device] = health
+        if self._state.screen is Screen.STAFF:
+            self._show(UiState(Screen.STAFF, self._staff_view()))
+
+    def printer_paper(self, state: PaperState) -> None:
+        paper = DeviceState.OK if state is PaperState.OK else DeviceState.DEGRADED
+        self.report(DeviceHealth("printer", DeviceKind.PRINTER, paper, f"paper {state.value}"))
+
+    def _account(self, view: SessionView) -> AccountView:
+        account = view.account
+        assert account is not None
+        renewals = {line.item_id: line for line in view.lines if line.activity is Activity.ACCOUNT}
+        loans = []
+        for loan in account.loans:
+            line = renewals.get(loan.item_id)
+            renewed = line is not None and line.status is CoreStatus.RENEWED
+            refused = line is not None and line.status is not CoreStatus.RENEWED
+            due = _day(line.due if renewed and line and line.due else loan.due)
+            loans.append(
+                LoanLine(
+                    loan.item_id,
+                    loan.title or loan.item_id,
+                    due or self.now().date(),
+                    loan.overdue and not renewed,
+                    renewed,
+                    message=line.notice.text if refused and line and line.notice else "",
+                )
+            )
+        holds = tuple(HoldLine(hold.title, hold.ready, hold.where) for hold in account.holds)
+        fines = tuple(FineLine(fine.description, _cents(fine.amount)) for fine in account.fines)
+        return AccountView(view.patron_name, tuple(loans), holds, fines)
+
+    # -- screen -> core --------------------------------------------------------------------
+
+    def send(self, intent: Intent) -> None:
+        service = self.service
+        service.touch()
+        match intent:
+            case StartTapped(purpose="return"):
+                self._run(service.start_returns())
+            case StartTapped(purpose="pickup"):
+                self._local_screen(UiState(Screen.PICKUP, PickupView()))
+            case StartTapped():
+                self._local_screen(UiState(Screen.IDENTIFY, IdentifyView()))
+            case CardPresented(card=card):
+                self._run(service.present_card(card))
+            case PinEntered(pin=pin):
+                self._run(service.enter_pin(pin))
+            case AccountOpened():
+                self._run(service.choose(Activity.ACCOUNT))
+            case BorrowingOpened():
+                self._run(service.choose(Activity.BORROW))
+            case RenewRequested(item_id=item):
+                self._run(service.renew(item))
+            case RenewAllRequested():
+                self._run(service.renew_all())
+            case Finished():
+                self._finish()
+            case ReceiptChosen(kind=kind, email=email):
+                self._choice = kind
+                self._run(service.receipt(kind, email))
+            case PickupCodeEntered(code=code):
+                self._pickup(code)
+            case StaffActionRequested():
+                pass  # staff actions reach the devices through the staff console (issue 9)
+            case Cancelled() | TimedOut():
+                self._local = None
+                if service.view.state is State.IDLE:
+                    self._show(self.convert(service.view))
+                else:
+                    self._run(service.cancel())
+
+    def _run(self, call: Awaitable[None]) -> None:
+        self._spawn(call)
+
+    def _finish(self) -> None:
+        if self._local is not None or self.service.view.state is State.IDLE:
+            self._local_screen(None)
+        else:
+            self._run(self.service.done())
+
+    def door_closed(self, compartment: str) -> None:
+        """The composition root saw the opened compartment's door close (LockerService.poll)."""
+        view = self._state.view
+        opened = isinstance(view, PickupView) and view.stage == "opened"
+        if opened and compartment in view.compartment.split(", "):
+            closed = PickupView("closed", view.compartment)
+            self._local_screen(UiState(Screen.PICKUP, closed))
+
+    def _pickup(self, code: str) -> None:
+        if self.lockers is None:
+            self._local_screen(UiState(Screen.PICKUP, PickupView(error="door_failed")))
+            return
+        outcome = self.lockers.pickup_by_code(code, self.now())
+        opened = getattr(outcome, "compartments", ())
+        if opened:
+            number = ", ".join(str(c) for c in opened)
+            self._local_screen(UiState(Screen.PICKUP, PickupView("opened", number)))
+        else:
+            reason = getattr(outcome, "reason", "wrong_code")
+            error = reason if reason in PICKUP_ERRORS else "wrong_code"
+            self._local_screen(UiState(Screen.PICKUP, PickupView(error=error)))

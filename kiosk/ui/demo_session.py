@@ -1,0 +1,262 @@
+"""A scripted stand-in for the patron session core, so the app, the autopilot and the UI tests
+can run before kiosk/core/session.py exists. It is *not* circulation logic: it replays a
+fixed story (one patron, one stack of books, one locker code) and answers intents with the
+view models the real core will produce through its adapter.
+
+Demo identities: patron card 24000123 with PIN 1234; staff card 99000001 with PIN 4321;
+door code 482913 opens compartment 7. ``pad_reads`` feeds items as the RFID pad would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from kiosk.ui.presenters.intents import (
+    AccountOpened,
+    BorrowingOpened,
+    Cancelled,
+    CardPresented,
+    Finished,
+    Intent,
+    Listener,
+    PickupCodeEntered,
+    PinEntered,
+    ReceiptChosen,
+    RenewAllRequested,
+    RenewRequested,
+    StaffActionRequested,
+    StartTapped,
+    TimedOut,
+)
+from kiosk.ui.presenters.views import (
+    AccountView,
+    AttractView,
+    CirculationView,
+    DeviceLine,
+    FineLine,
+    GoodbyeView,
+    HoldLine,
+    IdentifyView,
+    ItemLine,
+    LineStatus,
+    LoanLine,
+    PickupView,
+    ReceiptView,
+    ReconciliationLine,
+    Screen,
+    StaffView,
+    UiState,
+)
+
+PATRON_CARD, PATRON_PIN = "24000123", "1234"
+STAFF_CARD, STAFF_PIN = "99000001", "4321"
+DOOR_CODE, DOOR_COMPARTMENT = "482913", "7"
+
+STACK = (
+    ("30001", "Balys Sruoga. Dievų miškas", LineStatus.BORROWED, ""),
+    ("30002", "Žemaitė. Marti ir kiti apsakymai", LineStatus.BORROWED, ""),
+    ("30003", "Kristijonas Donelaitis. Metai", LineStatus.REFUSED, "on_hold"),
+    (
+        "30004",
+        "Lietuvių kalbos vadovas (knyga ir 2 kompaktiniai diskai)",
+        LineStatus.WAITING_PARTS,
+        "",
+    ),
+)
+RETURNS = (
+    ("40001", "Antoine de Saint-Exupéry. Mažasis princas", "B3"),
+    ("40002", "Jurga Ivanauskaitė. Ragana ir lietus", ""),
+)
+
+
+class DemoSession:
+    def __init__(self, attract: AttractView, today: date) -> None:
+        self.attract = attract
+        self.today = today
+        self._listeners: list[Listener] = []
+        self._state = UiState(Screen.ATTRACT, attract)
+        self._purpose = "patron"
+        self._card = ""
+        self._counts = {"borrowed": 0, "returned": 0, "renewed": 0}
+        self._account = self._fresh_account()
+        self._borrowed: tuple[ItemLine, ...] = ()
+
+    def state(self) -> UiState:
+        return self._state
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _go(self, screen: Screen, view) -> None:
+        self._state = UiState(screen, view)
+        for listener in list(self._listeners):
+            listener(self._state)
+
+    def send(self, intent: Intent) -> None:
+        match intent:
+            case StartTapped(purpose="return"):
+                self._go(Screen.CIRCULATION, CirculationView("return"))
+            case StartTapped(purpose="pickup"):
+                self._go(Screen.PICKUP, PickupView())
+            case StartTapped():
+                self._go(Screen.IDENTIFY, IdentifyView())
+            case CardPresented(card=card):
+                self._card_presented(card)
+            case PinEntered(pin=pin):
+                self._pin_entered(pin)
+            case AccountOpened():
+                self._go(Screen.ACCOUNT, self._account)
+            case BorrowingOpened():
+                self._go(Screen.CIRCULATION, self._circulation_view())
+            case RenewRequested(item_id=item):
+                self._renew({item})
+            case RenewAllRequested():
+                self._renew({loan.item_id for loan in self._account.loans})
+            case PickupCodeEntered(code=code):
+                self._pickup(code)
+            case ReceiptChosen(kind=kind):
+                self._go(Screen.GOODBYE, GoodbyeView(kind, **self._counts))
+            case StaffActionRequested(action=action, target=target):
+                self._staff(action, target)
+            case Finished():
+                self._finish()
+            case Cancelled() | TimedOut():
+                self._reset()
+
+    # -- the story --------------------------------------------------------------------------
+
+    def pad_reads(self, count: int = 1) -> None:
+        """The pad reads the next ``count`` items of the demo stack (borrow or return)."""
+        view = self._state.view
+        if not isinstance(view, CirculationView):
+            return
+        pool = STACK if view.mode == "borrow" else RETURNS
+        lines = list(view.lines)
+        for item in pool[len(lines) : len(lines) + count]:
+            lines.append(self._line(view.mode, item))
+        if view.mode == "borrow":
+            self._borrowed = tuple(lines)
+        self._go(Screen.CIRCULATION, replace(view, lines=tuple(lines)))
+
+    def _line(self, mode: str, item: tuple) -> ItemLine:
+        if mode == "return":
+            item_id, title, shelf = item
+            self._counts["returned"] += 1
+            return ItemLine(item_id, title, LineStatus.RETURNED, sort_bin=shelf)
+        item_id, title, status, reason = item
+        if status is LineStatus.BORROWED:
+            self._counts["borrowed"] += 1
+        due = self.today + timedelta(days=21) if status is LineStatus.BORROWED else None
+        parts = (1, 3) if status is LineStatus.WAITING_PARTS else (1, 1)
+        return ItemLine(item_id, title, status, due, "", reason, *parts)
+
+    def _card_presented(self, card: str) -> None:
+        if card not in (PATRON_CARD, STAFF_CARD):
+            self._go(Screen.IDENTIFY, IdentifyView(error="unknown_card"))
+            return
+        self._card = card
+        purpose = "staff" if card == STAFF_CARD else "patron"
+        self._go(Screen.IDENTIFY, IdentifyView(purpose=purpose, card_seen=True))
+
+    def _pin_entered(self, pin: str) -> None:
+        if (self._card, pin) == (STAFF_CARD, STAFF_PIN):
+            self._go(Screen.STAFF, self._staff_view())
+        elif (self._card, pin) == (PATRON_CARD, PATRON_PIN):
+            self._go(Screen.CIRCULATION, self._circulation_view())
+        else:
+            purpose = "staff" if self._card == STAFF_CARD else "patron"
+            self._go(Screen.IDENTIFY, IdentifyView(purpose, True, "wrong_pin"))
+
+    def _circulation_view(self) -> CirculationView:
+        return CirculationView("borrow", "Rūta", self._borrowed)
+
+    def _renew(self, items: set[str]) -> None:
+        loans = []
+        for loan in self._account.loans:
+            if loan.item_id not in items or loan.renewed:
+                loans.append(loan)
+            elif loan.overdue:
+                loans.append(replace(loan, refusal="not_renewable"))
+            else:
+                self._counts["renewed"] += 1
+                loans.append(replace(loan, due=loan.due + timedelta(days=21), renewed=True))
+        self._account = replace(self._account, loans=tuple(loans))
+        self._go(Screen.ACCOUNT, self._account)
+
+    def _pickup(self, code: str) -> None:
+        if code != DOOR_CODE:
+            self._go(Screen.PICKUP, PickupView(error="wrong_code"))
+            return
+        self._go(Screen.PICKUP, PickupView(stage="opened", compartment=DOOR_COMPARTMENT))
+
+    def door_closed(self) -> None:
+        """The lock board reports the compartment's door closed again."""
+        if isinstance(self._state.view, PickupView) and self._state.view.stage == "opened":
+            self._go(Screen.PICKUP, PickupView(stage="closed", compartment=DOOR_COMPARTMENT))
+
+    def _finish(self) -> None:
+        screen = self._state.screen
+        if screen in (Screen.CIRCULATION, Screen.ACCOUNT) and any(self._counts.values()):
+            self._go(Screen.RECEIPT, ReceiptView(True, False, **self._counts))
+        else:
+            self._reset()
+
+    def _reset(self) -> None:
+        self._card = ""
+        self._counts = {"borrowed": 0, "returned": 0, "renewed": 0}
+        self._account = self._fresh_account()
+        self._borrowed = ()
+        self._go(Screen.ATTRACT, self.attract)
+
+    def _staff(self, action: str, target: str) -> None:
+        self._go(Screen.STAFF, self._staff_view(action, target))
+
+    def _staff_view(self, action: str = "", target: str = "") -> StaffView:
+        return StaffView(
+            staff_name="Ona B.",
+            devices=(
+                DeviceLine("reader", True, "FEIG ID ISC.MR102 · socket://127.0.0.1:10001"),
+                DeviceLine("locks", True, "Modbus b1 · 16/16"),
+                DeviceLine("printer", False, "Paper low"),
+                DeviceLine("ils", True, "SIP2 127.0.0.1:6001 · 2.00"),
+                DeviceLine("smtp", True, "127.0.0.1:8025"),
+            ),
+            outbox_pending=2,
+            outbox_failed=1,
+            reconciliation=(
+                ReconciliationLine("40007", "Vaižgantas. Dėdės ir dėdienės", "returned_offline"),
+                ReconciliationLine("30011", "Maironis. Pavasario balsai", "rejected"),
+            ),
+            to_load=3,
+            expired=2,
+            alarms=("Compartment 12: door left open 14:02",),
+            config=(("kiosk.id", "kiosk-1"), ("ui.orientation", "portrait"), ("ils", "sip2")),
+            last_action=action,
+            last_target=target,
+        )
+
+    def _fresh_account(self) -> AccountView:
+        today = self.today
+        return AccountView(
+            patron_name="Rūta Petraitienė",
+            loans=(
+                LoanLine(
+                    "20001", "Ieva Simonaitytė. Vilius Karalius", today - timedelta(days=3), True
+                ),
+                LoanLine("20002", "Marius Ivaškevičius. Žali", today + timedelta(days=5)),
+                LoanLine(
+                    "20003", "Kristina Sabaliauskaitė. Silva rerum", today + timedelta(days=12)
+                ),
+            ),
+            holds=(
+                HoldLine("Romualdas Granauskas. Gyvenimas po klevu", False, position=2),
+                HoldLine(
+                    "Jurgis Kunčinas. Tūla",
+                    True,
+                    "Knygomatas prie įėjimo",
+                    today + timedelta(days=5),
+                ),
+            ),
+            fines=(FineLine("Delspinigiai: Vilius Karalius", 120),),
+        )

@@ -1,0 +1,209 @@
+"""Staff and technician mode (after a staff card and PIN): device health with a test for
+each device, lockers (loading, expired retrieval), outbox and the reconciliation list, alarms
+and the configuration summary, restart. Four tabs, so each fits a portrait or landscape panel.
+
+Every button is an intent (StaffActionRequested); the outcome comes back in ``last_result``.
+"""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.ui.presenters.intents import Finished, StaffActionRequested
+from kiosk.ui.presenters.text import (
+    DEVICE_TESTS,
+    DEVICES,
+    N_,
+    RECONCILIATION,
+    RowText,
+    Texts,
+    Tone,
+    staff_result,
+)
+from kiosk.ui.presenters.views import StaffView
+from kiosk.ui.screens.base import KioskScreen, Send
+from kiosk.ui.theme import Theme
+from kiosk.ui.widgets.base import FitLabel, restyle
+from kiosk.ui.widgets.buttons import KioskButton
+from kiosk.ui.widgets.rows import RowAction, RowList
+
+TABS = ("devices", "lockers", "outbox", "settings")
+
+
+def _button(role: str, name: str, on_release) -> KioskButton:
+    button = KioskButton(role=role)
+    button.action_name = name
+    button.bind(on_release=lambda *_: on_release())
+    return button
+
+
+class StaffScreen(KioskScreen):
+    def __init__(self, send: Send, **kwargs: object) -> None:
+        super().__init__("staff", send, **kwargs)
+        self.tab = "devices"
+        self._texts: Texts | None = None
+        self.title = FitLabel(role="title", lines=1, bold=True)
+        self.result = FitLabel(role="body", lines=1, colour="muted")
+        self.tab_bar = BoxLayout(orientation="horizontal", spacing=12, size_hint_y=None)
+        self.tab_buttons = {}
+        for tab in TABS:
+            button = KioskButton(role="secondary", fixed_height=False)
+            button.action_name = f"tab:{tab}"
+            button.bind(on_release=lambda _b, t=tab: self.show_tab(t))
+            self.tab_buttons[tab] = button
+            self.tab_bar.add_widget(button)
+        self.body = BoxLayout(orientation="vertical", spacing=14)
+        self.pages = {tab: BoxLayout(orientation="vertical", spacing=14) for tab in TABS}
+        self._build_pages()
+        self.detachable = list(self.pages.values())
+        bottom = BoxLayout(orientation="horizontal", spacing=24, size_hint_y=None)
+        self.restart = KioskButton(role="danger", fixed_height=False)
+        self.restart.action_name = "restart"
+        self.restart.bind(on_release=lambda *_: self._act("restart"))
+        self.leave = KioskButton(role="primary", fixed_height=False)
+        self.leave.action_name = "leave"
+        self.leave.bind(on_release=lambda *_: self.send(Finished()))
+        bottom.add_widget(self.restart)
+        bottom.add_widget(self.leave)
+        self.bottom = bottom
+        self.sidebar = BoxLayout(orientation="vertical", spacing=24, size_hint_x=0.3)
+        self.main = BoxLayout(orientation="vertical", spacing=14)
+        self.columns = BoxLayout(orientation="horizontal", spacing=32)
+        self.gap = BoxLayout()
+        self.body.add_widget(self.pages[self.tab])
+
+    def set_orientation(self, portrait: bool) -> None:
+        """Portrait: tabs on top, actions at the bottom. Landscape: both in a left sidebar."""
+        super().set_orientation(portrait)
+        for box in (self.root_panel, self.sidebar, self.main, self.columns):
+            box.clear_widgets()
+        direction = "horizontal" if portrait else "vertical"
+        self.tab_bar.orientation = self.bottom.orientation = direction
+        if portrait:
+            for widget in (self.title, self.tab_bar, self.result, self.body, self.bottom):
+                self.root_panel.add_widget(widget)
+        else:
+            for widget in (self.tab_bar, self.gap, self.bottom):
+                self.sidebar.add_widget(widget)
+            self.main.add_widget(self.result)
+            self.main.add_widget(self.body)
+            self.columns.add_widget(self.sidebar)
+            self.columns.add_widget(self.main)
+            self.root_panel.add_widget(self.title)
+            self.root_panel.add_widget(self.columns)
+        self._size_bars()
+
+    def _size_bars(self) -> None:
+        height = self.theme.button_height
+        if self.portrait:
+            self.tab_bar.height = self.bottom.height = height
+            return
+        height = max(self.theme.min_target, height * 0.75)
+        self.tab_bar.height = height * 4 + 36
+        self.bottom.height = height * 2 + 24
+
+    def forget(self) -> None:
+        super().forget()
+        self.devices.clear()
+        self.recon.clear()
+        self.show_tab("devices")
+
+    def _act(self, action: str, target: str = "") -> None:
+        self.send(StaffActionRequested(action, target))
+
+    def _build_pages(self) -> None:
+        self.devices = RowList(
+            5, on_action=lambda d: self._act("test", d), title_lines=1, compact=True
+        )
+        self.pages["devices"].add_widget(self.devices)
+        self.lockers_line = FitLabel(role="heading", lines=2)
+        self.load = _button("primary", "load", lambda: self._act("load"))
+        self.expired = _button("secondary", "expired", lambda: self._act("open_expired"))
+        for widget in (self.lockers_line, self.load, self.expired):
+            self.pages["lockers"].add_widget(widget)
+        self.outbox_line = FitLabel(role="heading", lines=2)
+        self.send_now = _button("primary", "send_now", lambda: self._act("send_outbox"))
+        self.recon_title = FitLabel(role="heading", lines=1, bold=True)
+        self.recon = RowList(3, on_action=lambda _k: None, title_lines=1)
+        for widget in (self.outbox_line, self.send_now, self.recon_title, self.recon):
+            self.pages["outbox"].add_widget(widget)
+        self.alarms_title = FitLabel(role="heading", lines=1, bold=True)
+        self.alarms = FitLabel(role="body", lines=3, colour="bad")
+        self.config_title = FitLabel(role="heading", lines=1, bold=True)
+        self.config = FitLabel(role="small", lines=8)
+        for widget in (self.alarms_title, self.alarms, self.config_title, self.config):
+            self.pages["settings"].add_widget(widget)
+        for page in self.pages.values():
+            page.add_widget(BoxLayout())
+
+    def apply_theme(self, theme: Theme) -> None:
+        super().apply_theme(theme)
+        self._size_bars()
+        for page in self.pages.values():
+            restyle(page, theme)
+        self.devices.apply_theme(theme)
+        self.recon.apply_theme(theme)
+
+    def show_tab(self, tab: str) -> None:
+        self.tab = tab
+        self.body.clear_widgets()
+        self.body.add_widget(self.pages[tab])
+        for name, button in self.tab_buttons.items():
+            button.set_selected(name == tab)
+        if isinstance(self.view, StaffView) and self._texts is not None:
+            self.render(self.view, self._texts)
+
+    def render(self, view: StaffView, tr: Texts) -> None:  # type: ignore[override]
+        self.view, self._texts = view, tr
+        self.title.text = tr.gettext("Staff mode") + (
+            f" · {view.staff_name}" if view.staff_name else ""
+        )
+        labels = {
+            "devices": tr.gettext("Devices"),
+            "lockers": tr.gettext("Lockers"),
+            "outbox": tr.gettext("Outbox"),
+            "settings": tr.gettext("Alarms and settings"),
+        }
+        for name, button in self.tab_buttons.items():
+            button.text = labels[name]
+            button.set_selected(name == self.tab)
+        self.result.text = staff_result(view.last_action, view.last_target, tr)
+        self._render_devices(view, tr)
+        self._render_pages(view, tr)
+        self.restart.text = tr.gettext("Restart the kiosk")
+        self.leave.text = tr.gettext("Leave staff mode")
+
+    def _render_devices(self, view: StaffView, tr: Texts) -> None:
+        rows = []
+        for device in view.devices:
+            status = tr.gettext("Working") if device.healthy else tr.gettext("Fault")
+            tone = Tone.GOOD if device.healthy else Tone.BAD
+            name = tr.gettext(DEVICES.get(device.device, device.device))
+            action = RowAction(
+                tr.gettext(DEVICE_TESTS.get(device.device, N_("Test"))), device.device
+            )
+            rows.append((RowText(name, device.detail, status, tone), action))
+        self.devices.show(rows, lambda n: "", "", 5)
+
+    def _render_pages(self, view: StaffView, tr: Texts) -> None:
+        self.lockers_line.text = tr.gettext(
+            "Reservations to load: %(load)s · Expired pickups: %(expired)s"
+        ) % {"load": tr.number(view.to_load), "expired": tr.number(view.expired)}
+        self.load.text = tr.gettext("Load the locker")
+        self.expired.text = tr.gettext("Open expired compartments")
+        self.outbox_line.text = tr.gettext("Waiting to send: %(pending)s · Failed: %(failed)s") % {
+            "pending": tr.number(view.outbox_pending),
+            "failed": tr.number(view.outbox_failed),
+        }
+        self.send_now.text = tr.gettext("Send now")
+        self.recon_title.text = tr.gettext("To check")
+        to_check = tr.gettext("To check")
+        recon = []
+        for line in view.reconciliation:
+            detail = f"{line.item_id} · {tr.gettext(RECONCILIATION[line.problem])}"
+            recon.append((RowText(line.title, detail, to_check, Tone.WAIT), None))
+        self.recon.show(recon, lambda n: "", tr.gettext("Nothing to check."), 3)
+        self.alarms_title.text = tr.gettext("Alarms")
+        self.alarms.text = "\n".join(view.alarms) or tr.gettext("No alarms.")
+        self.config_title.text = tr.gettext("Configuration")
+        self.config.text = "\n".join(f"{key}: {value}" for key, value in view.config)

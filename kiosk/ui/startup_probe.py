@@ -1,0 +1,146 @@
+"""The process ``kiosk bench ui-start`` / ``ui-idle`` measure (kiosk/bench/ui.py).
+
+Starts its own Xvfb, the app with the scripted demo session, and reports on stdout one JSON
+line: the first frame's time since the parent spawned it (``$KIOSK_BENCH_SPAWNED``), or the
+process's CPU seconds over an idle stretch on the attract screen with the frames drawn and
+main-loop wakeups counted. Lives in kiosk/ui because it imports Kivy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(mode: str, seconds: float, warmup_s: float) -> None:
+    from kiosk.settings import Settings
+    from kiosk.settings.ui import NewBook, UiSection
+    from kiosk.ui.boot import configure_kivy
+    from kiosk.ui.xvfb import VirtualDisplay
+
+    books = tuple(NewBook(title=f"Naujiena {n}", author="Autorius") for n in range(6))
+    settings = Settings(ui=UiSection(fullscreen=False, new_books=books))
+    with VirtualDisplay(), tempfile.TemporaryDirectory() as home:
+        configure_kivy(settings.ui, Path(home), headless=True)
+        if mode == "memory":
+            result = _memory(settings, int(seconds))
+        else:
+            result = _timed(settings, mode, seconds, warmup_s)
+    print(json.dumps(result))
+
+
+def _app(settings):
+    from datetime import date
+
+    from kiosk.i18n import Catalogs
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.autopilot import attract_view
+    from kiosk.ui.demo_session import DemoSession
+
+    session = DemoSession(attract_view(settings), date(2026, 11, 25))
+    return KioskApp(session, Catalogs(), settings.ui, "B"), session
+
+
+def _timed(settings, mode: str, seconds: float, warmup_s: float) -> dict:
+    """Run the app's own loop: until the first frame (start) or over an idle stretch."""
+    from kivy.clock import Clock
+    from kivy.core.window import Window
+    from kivy.graphics import opengl
+
+    app, _ = _app(settings)
+    counts = {"frames": 0, "wakeups": 0}
+    marks: dict[str, float] = {}
+    spawned = float(os.environ["KIOSK_BENCH_SPAWNED"])
+
+    def flipped(*_: object) -> None:
+        counts["frames"] += 1
+        if "first" not in marks:
+            marks["first"] = time.time() - spawned
+            if mode == "start":
+                Clock.schedule_once(lambda _dt: app.stop(), 0)
+
+    def begin(*_: object) -> None:
+        counts.update(frames=0, wakeups=0)
+        marks["cpu0"], marks["t0"] = _cpu(), time.monotonic()
+        Clock.schedule_once(end, seconds)
+
+    def end(*_: object) -> None:
+        marks["cpu"], marks["wall"] = _cpu() - marks["cpu0"], time.monotonic() - marks["t0"]
+        app.stop()
+
+    Window.bind(on_flip=flipped)
+    Clock.schedule_interval(lambda *_: counts.update(wakeups=counts["wakeups"] + 1), 0)
+    if mode == "idle":
+        Clock.schedule_once(begin, warmup_s)
+    app.run()
+    if mode == "start":
+        return {"first_frame_s": marks["first"]}
+    renderer = opengl.glGetString(opengl.GL_RENDERER).decode(errors="replace")
+    return {
+        "cpu_s": marks["cpu"],
+        "wall_s": marks["wall"],
+        "frames": counts["frames"],
+        "wakeups": counts["wakeups"],
+        "renderer": renderer,
+    }
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _memory(settings, sessions: int) -> dict:
+    """Scripted visits through the app (intents, layout and text rendering, no frames drawn),
+    resident memory sampled after the first, the 100th and the last."""
+    import gc
+
+    from kivy.core.window import Window
+
+    from kiosk.ui.presenters import intents
+    from kiosk.ui.touch import flush_layout
+    from kiosk.ui.widgets.base import refit_all
+
+    app, session = _app(settings)
+    root = app.build()
+    Window.add_widget(root)
+    visit = (
+        intents.StartTapped(),
+        intents.CardPresented("24000123"),
+        intents.PinEntered("1234"),
+        "pad",
+        intents.AccountOpened(),
+        intents.RenewAllRequested(),
+        intents.BorrowingOpened(),
+        intents.Finished(),
+        intents.ReceiptChosen("none"),
+        intents.Finished(),
+    )
+    samples = {}
+    for number in range(1, sessions + 1):
+        for step in visit:
+            if step == "pad":
+                session.pad_reads(4)
+            else:
+                app.send(step)
+            flush_layout(root)
+            refit_all(root)
+        if number in (1, 100, sessions):
+            gc.collect()
+            samples[number] = _rss_bytes()
+    app.close()
+    return {"sessions": sessions, "rss_bytes": samples}
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]))

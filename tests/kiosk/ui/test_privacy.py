@@ -1,0 +1,53 @@
+"""After a visit ends, no widget and no model still holds the patron's data: the widget tree
+(every screen, including parts swapped out of it) is searched for the patron's name, titles
+and card number, and weak references show the visit's view models were released."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from kivy.uix.label import Label
+
+from kiosk.ui.demo_session import PATRON_CARD, PATRON_PIN
+from kiosk.ui.presenters.views import Screen
+
+SECRETS = ("Rūta", "Petraitienė", "Dievų miškas", "Vilius Karalius", PATRON_CARD, "1,20 €")
+
+
+def all_texts(h) -> list[str]:
+    texts = []
+    roots = [*h.app.screens.values(), h.app.timeout_dialog]
+    for screen in h.app.screens.values():
+        roots += list(getattr(screen, "detachable", []))
+        rows = [getattr(screen, name, None) for name in ("rows", "loans", "holds", "devices")]
+        roots += [row for rowlist in rows if rowlist is not None for row in rowlist.rows]
+    for root in roots:
+        texts += [w.text for w in root.walk() if isinstance(w, Label)]
+    return texts
+
+
+def test_a_finished_visit_leaves_nothing_behind(harness) -> None:
+    h = harness
+    h.tap("start")
+    h.keys(PATRON_CARD)
+    h.keys(PATRON_PIN)
+    h.session.pad_reads(2)
+    h.settle()
+    h.tap("account")
+    account_view = weakref.ref(h.app.state.view)
+    h.tap("back")
+    circulation_view = weakref.ref(h.app.state.view)
+    h.tap("done")
+    h.tap("receipt:email")
+    h.tap("key:r")
+    h.tap("email:send")
+    h.tap("finish")
+    assert h.screen is Screen.ATTRACT
+    gc.collect()
+    leaks = [text for text in all_texts(h) for secret in SECRETS if secret in text]
+    assert not leaks, leaks
+    assert h.app.screens[Screen.RECEIPT].dialog.keyboard.text == ""
+    assert h.app.screens[Screen.IDENTIFY].pin_pad.length == 0
+    assert account_view() is None
+    assert circulation_view() is None
