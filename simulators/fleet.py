@@ -26,6 +26,7 @@ from kiosk.settings import Settings
 from simulators.control import LOOPBACK, ControlServer
 from simulators.ils.simulator import IlsSimulator
 from simulators.lockers.bank import LockerBankSimulator
+from simulators.mail.sink import MailSink
 from simulators.models.rfid_pad import PadTimings
 from simulators.models.rooms import RoomsModel, SimClock
 from simulators.models.rooms_dataset import library_dataset
@@ -33,9 +34,11 @@ from simulators.printer.server import PrinterSimulator, SimulatorOptions
 from simulators.rfid.app import RfidSimulator
 from simulators.rooms.server import LibCalSimulator
 
-ORDER = ("ils", "rfid", "lockers", "printer", "rooms")
+ORDER = ("ils", "rfid", "lockers", "printer", "rooms", "smtp")
 # the control ports `kiosk sim X ACTION` reaches by default (printer: its sim.json instead)
-CONTROL_PORTS = {"ils": 6002, "rfid": 10081, "lockers": 8502, "printer": 9101, "rooms": 8094}
+CONTROL_PORTS = {
+    "ils": 6002, "rfid": 10081, "lockers": 8502, "printer": 9101, "rooms": 8094, "smtp": 8026,
+}  # fmt: skip
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -152,10 +155,19 @@ class Fleet:
 
         return Running("rooms", sim.url, control.url, stop, sim)
 
+    def _smtp(self) -> Running:
+        section = self.settings.smtp
+        assert section is not None
+        _port("smtp", f"{section.host}:{section.port}", section.port)
+        out = self.options.out_dir.parent / "sim-mail"
+        sink = MailSink(out, self._wire(section.port), self._control("smtp")).start()
+        return Running("smtp", f"{LOOPBACK}:{sink.port}", sink.control.url, sink.stop, sink,
+                       {"folder": str(out.resolve())})  # fmt: skip
+
     # -- life cycle ---------------------------------------------------------------------
     def start(self) -> Fleet:
         starters = {"ils": self._ils, "rfid": self._rfid, "lockers": self._lockers,
-                    "printer": self._printer, "rooms": self._rooms}  # fmt: skip
+                    "printer": self._printer, "rooms": self._rooms, "smtp": self._smtp}  # fmt: skip
         for name in ORDER:
             if getattr(self.settings, name) is None:
                 continue
@@ -221,3 +233,6 @@ def _point(data: dict[str, Any], name: str, running: Running) -> None:
                     board["host"], board["port"] = LOOPBACK, port
         case "rooms":
             section["base_url"] = running.address
+        case "smtp":
+            section["host"], port = running.address.rsplit(":", 1)
+            section["port"] = int(port)

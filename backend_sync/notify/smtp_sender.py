@@ -64,6 +64,21 @@ class SmtpSender:
         except (smtplib.SMTPException, OSError) as exc:
             raise TransientMailError(f"server not reachable: {exc}") from None
 
+    def check(self) -> None:
+        """Connect, log in when configured, NOOP: raises TransientMailError when the server
+        cannot be used (for the health probe; sends nothing)."""
+        try:
+            with self._connect() as smtp:
+                if self.options.username:
+                    smtp.login(self.options.username, self.options.password)
+                code, _ = smtp.noop()
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TransientMailError(f"login refused ({exc.smtp_code})") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TransientMailError(f"server not reachable: {exc}") from None
+        if code != 250:
+            raise TransientMailError(f"server answered NOOP with {code}")
+
     def _connect(self) -> smtplib.SMTP:
         o = self.options
         context = self._tls_context()

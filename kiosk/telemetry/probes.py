@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
+from backend_sync.notify.smtp_sender import MailError
 from device_drivers.printers.errors import PrinterUnreachable
 from device_drivers.printers.status import PrinterStatus
 from device_drivers.rfid.interface import ReaderUnavailable, RfidError
@@ -157,6 +158,24 @@ def booking_probe(client: LocationsSource) -> Probe:
             health = DeviceHealth("booking", DeviceKind.BOOKING, DeviceState.OK)
         except BookingSystemUnavailable as exc:
             health = DeviceHealth("booking", DeviceKind.BOOKING, DeviceState.DOWN, str(exc))
+        telemetry.report(health)
+
+    return probe
+
+
+class MailServerSource(Protocol):
+    def check(self) -> None: ...
+
+
+def smtp_probe(server: MailServerSource) -> Probe:
+    """Connect, log in, NOOP (``SmtpSender.check``): ok, or down with the reason."""
+
+    def probe(telemetry: Telemetry) -> None:
+        try:
+            server.check()
+            health = DeviceHealth("smtp", DeviceKind.SMTP, DeviceState.OK)
+        except MailError as exc:
+            health = DeviceHealth("smtp", DeviceKind.SMTP, DeviceState.DOWN, str(exc))
         telemetry.report(health)
 
     return probe

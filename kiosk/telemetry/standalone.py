@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from backend_sync.notify.receipt_mailer import smtp_options
+from backend_sync.notify.smtp_sender import SmtpSender
 from backend_sync.rooms.libcal_client import LibCalClient
 from backend_sync.sip2.client import Sip2Client
 from device_drivers.locks.bank import LockBank
@@ -31,6 +33,7 @@ from kiosk.telemetry.probes import (
     lock_bank_probe,
     printer_probe,
     reader_probe,
+    smtp_probe,
 )
 from kiosk.telemetry.registry import Telemetry
 
@@ -61,7 +64,9 @@ class StandaloneProbes:
         self.settings = settings
         self.probes: list[Probe] = []
         self._closers: list[Callable[[], None]] = []
-        builders = (self._printer, self._lockers, self._reader, self._ils, self._booking)
+        builders = (
+            self._printer, self._lockers, self._reader, self._ils, self._booking, self._smtp,
+        )  # fmt: skip
         for build in builders:
             build()
 
@@ -122,6 +127,10 @@ class StandaloneProbes:
         )  # fmt: skip
         self._closers.append(client.close)
         self.probes.append(booking_probe(client))
+
+    def _smtp(self) -> None:
+        if self.settings.smtp is not None:
+            self.probes.append(smtp_probe(SmtpSender(smtp_options(self.settings.smtp))))
 
     def close(self) -> None:
         for close in reversed(self._closers):

@@ -114,3 +114,34 @@ def test_outbox_depth_and_age_from_the_sqlite_store(tmp_path) -> None:
     text = render(build_registry(telemetry))
     assert b"kiosk_outbox_depth 2.0" in text
     assert b"kiosk_outbox_oldest_age_seconds 7200.0" in text  # past the one-hour alert
+
+
+def test_smtp_server_up_then_gone() -> None:
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from backend_sync.notify.smtp_sender import SmtpOptions, SmtpSender
+    from kiosk.telemetry.probes import smtp_probe
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            return "250 OK"
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    server = Controller(Sink(), hostname="127.0.0.1", port=port)
+    server.start()
+    telemetry = Telemetry("k1")
+    probe = smtp_probe(SmtpSender(SmtpOptions("127.0.0.1", port, security="none", timeout_s=2)))
+    try:
+        probe(telemetry)
+        health = telemetry.device("smtp")
+        assert health is not None and health.state == "ok"
+    finally:
+        server.stop()
+    probe(telemetry)
+    health = telemetry.device("smtp")
+    assert health is not None and health.state == "down" and "not reachable" in health.reason
+    assert "kiosk_device_up" in render(build_registry(telemetry)).decode()

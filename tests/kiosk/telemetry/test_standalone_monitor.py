@@ -61,7 +61,7 @@ def test_all_ok_when_nothing_is_wrong(monitor) -> None:
     monitor.poller.run_once()
     document = monitor.telemetry.health_document()
     assert document["status"] == "ok", document["reasons"]
-    assert set(document["devices"]) == {"printer", "board-b1", "reader", "ils", "booking"}
+    assert set(document["devices"]) == {"printer", "board-b1", "reader", "ils", "booking", "smtp"}
 
 
 @pytest.mark.parametrize(("sim", "action", "params", "device", "state", "reason"), FAULTS)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def test_every_configured_simulator_runs_with_its_control_api(running) -> None:
-    assert set(running.fleet.running) == {"ils", "rfid", "lockers", "printer", "rooms"}
+    assert set(running.fleet.running) == {"ils", "rfid", "lockers", "printer", "rooms", "smtp"}
     for name in running.fleet.running:
         assert ControlClient(running.fleet.running[name].control).call("status")
 
@@ -118,7 +118,7 @@ def test_kiosk_sim_up_prints_where_everything_is_and_stops_on_sigterm(tmp_path: 
     try:
         line = process.stdout.readline()
         described = json.loads(line)
-        assert set(described) == {"ils", "rfid", "lockers", "printer", "rooms", "console"}
+        assert set(described) == {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "console"}
         assert ControlClient(described["lockers"]["control"]).call("status")["boards"]
         assert described["console"].startswith("http://127.0.0.1:")
     finally:
