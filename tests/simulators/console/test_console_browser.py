@@ -120,6 +120,41 @@ def test_place_item_from_the_console_and_the_reader_reads_it(rig, browser) -> No
         reader.close()
 
 
+def test_place_item_from_the_console_and_the_kiosk_core_sees_it_arrive(rig, browser) -> None:
+    """Through the core's own pad port (kiosk.app.RfidPad over the FEIG driver)."""
+    import asyncio
+
+    from kiosk.app import RfidPad
+    from kiosk.core.pad import ItemsArrived
+
+    settings = rig.fleet.kiosk_settings()
+    reader = FeigReader(settings.rfid.url, timeout_s=2.0)
+    pad = RfidPad(reader, settings.rfid)
+
+    async def arrivals() -> list[str]:
+        seen: asyncio.Queue[object] = asyncio.Queue()
+        await pad.start(seen.put_nowait)
+        try:
+            await asyncio.to_thread(browser.get, rig.url + "/")
+            await asyncio.to_thread(
+                lambda: Select(browser.find_element(By.ID, "rfid-item")).select_by_value(
+                    "9786090100172"
+                )
+            )
+            await asyncio.to_thread(click, browser, "#rfid-place-button")
+            while True:
+                event = await asyncio.wait_for(seen.get(), 20)
+                if isinstance(event, ItemsArrived):
+                    return [item.item_id for item in event.items]
+        finally:
+            await pad.stop()
+
+    try:
+        assert "9786090100172" in asyncio.run(arrivals())
+    finally:
+        reader.close()
+
+
 class StandInIls:
     def checkin(self, item_id: str, now: datetime) -> HoldCheckin:
         return HoldCheckin(item_id, ok=True, screen_message="no hold")
