@@ -10,6 +10,7 @@ import asyncio
 import secrets
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from device_drivers.rfid.pad import PadTracker, ReaderLost, TagsArrived, TagsLef
 from device_drivers.rfid.pad_monitor import PadMonitor
 from kiosk.core.circulation import CirculationRules, CirculationService, Ports
 from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.health import ActivityRecorder, HealthReporter
 from kiosk.core.library_pool import LibraryPool
 from kiosk.core.lockers.ports import RandomSource
 from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
@@ -239,10 +241,13 @@ def build_lockers(
     library: LibrarySystem | None = None,
     random: RandomSource | None = None,
     clock: Callable[[], datetime] | None = None,
+    health: HealthReporter | None = None,
+    activity: ActivityRecorder | None = None,
 ) -> LockerRunner:
     """The locker bank from [lockers] (+ [ils], [smtp], [sms], [store]): lock boards, the
     logic, its SQLite state, the ILS port (offline loans into the main store's outbox) and
-    the notifier. ``start()`` it to reset the coils, restore, reconcile and poll."""
+    the notifier. ``start()`` it to reset the coils, restore, reconcile and poll. ``health``
+    and ``activity`` receive the boards' health and the occupancy (telemetry, staff screen)."""
     # Imported here, not at the top: pymodbus and the locker adapters load only on a
     # kiosk that has lockers.
     from backend_sync.lockers.ils_port import LockerLibrary, LoopThread, StaffByIls
@@ -279,6 +284,8 @@ def build_lockers(
         notifier,
         random or secrets.SystemRandom(),
         staff=StaffByIls(ils, staff_cards),
+        health=health,
+        activity=activity,
     )
     closers = [bank.close, lambda: loop.run(library.close()), loop.close, store.close]
     return LockerRunner(
@@ -314,3 +321,74 @@ def build_sync_worker(settings: Settings, store: OutboxStore, library: LibrarySy
     policy = ReplayPolicy(honours, section.replay_window, section.live_grace_s)
     backoff = Backoff(section.retry_first_s, section.retry_max_s, section.idle_s)
     return SyncWorker(Replayer(store, library, policy), backoff)
+
+
+class IlsPatrons:
+    """The rooms' PatronDirectory over the ILS: one SIP2 patron lookup per card, on its own
+    loop in a worker thread (the room desk is synchronous; the SIP2 client is async)."""
+
+    def __init__(self, ils: IlsSection) -> None:
+        self.ils = ils
+
+    def patron_by_card(self, card: str) -> Any:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from kiosk.core.errors import LibrarySystemError
+        from kiosk.core.rooms.errors import BookingSystemUnavailable
+        from kiosk.core.rooms.patrons import patron_from_ils
+
+        async def lookup() -> Any:
+            client = build_library_system(self.ils)
+            try:
+                return await client.patron(card)
+            finally:
+                await client.close()
+
+        with ThreadPoolExecutor(1, thread_name_prefix="rooms-ils") as pool:
+            try:
+                record = pool.submit(asyncio.run, lookup()).result()
+            except LibrarySystemError as exc:
+                raise BookingSystemUnavailable(f"library system: {exc}") from None
+        return patron_from_ils(record)
+
+
+@dataclass(frozen=True)
+class RoomsParts:
+    """What the touch app's room screens are bound to (kiosk.ui.rooms_session.RoomsBackend)."""
+
+    bookings: Any  # kiosk.core.rooms.ports.RoomBookings
+    patrons: Any  # kiosk.core.rooms.ports.PatronDirectory
+    refresh: Callable[[datetime, bool], bool]
+    library_name: str = ""
+    kiosk_id: str = ""
+    offers_print: bool = False
+    offers_email: bool = False
+
+
+def build_rooms(settings: Settings, send_receipt: Callable[..., bool] | None = None) -> Any:
+    """The touch app's room booking (kiosk/ui/rooms_session.py) when [rooms] is configured,
+    else None: the LibCal client and cache (as `kiosk rooms` builds them), the ILS for
+    patrons, a refresh that reports whether the booking system answered. Wrap the session
+    port with it: ``RoomsFlow(port, build_rooms(settings), now=...)``."""
+    if settings.rooms is None:
+        return None
+    from kiosk.commands.rooms import open_rooms
+    from kiosk.core.rooms.patrons import KnownPatrons
+
+    rooms = open_rooms(settings, ZoneInfo(settings.kiosk.timezone))
+    patrons = IlsPatrons(settings.ils) if settings.ils is not None else KnownPatrons()
+    return RoomsParts(
+        rooms,
+        patrons,
+        refresh=lambda now, force: _refresh_rooms(rooms, now, force),
+        library_name=settings.kiosk.library_name,
+        kiosk_id=settings.kiosk.id,
+        offers_print=send_receipt is not None,
+        offers_email=send_receipt is not None,
+    )
+
+
+def _refresh_rooms(rooms: Any, now: datetime, force: bool) -> bool:
+    """Refresh the rooms cache (when due, or now); True when the booking system answered."""
+    report = rooms.refresh(now) if force else rooms.refresh_if_due(now)
+    return report is None or report.ok

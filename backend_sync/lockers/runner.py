@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from backend_sync.lockers.store import SqliteLockerStore
+from kiosk.core.lockers.doors import Transition
 from kiosk.core.lockers.ports import DeviceUnavailable
 from kiosk.core.lockers.recovery import reconcile, restore, snapshot
 from kiosk.core.lockers.service import LockerService
@@ -51,6 +52,8 @@ class LockerRunner:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.started = False
+        # the door changes each poll saw (the UI's "door closed"); called in the poll thread
+        self.on_poll: Callable[[list[Transition]], None] | None = None
 
     def start_up(self) -> None:
         """Claim the store, coils off, restore, reconcile, then save from here on. Opens
@@ -84,7 +87,9 @@ class LockerRunner:
     def poll_once(self) -> None:
         try:
             with self._lock:
-                self.service.poll(self.clock())
+                transitions = self.service.poll(self.clock())
+            if transitions and self.on_poll is not None:
+                self.on_poll(transitions)
         except Exception:  # one bad poll must not stop the bank: log it, poll again
             log.exception("locker poll failed")
 

@@ -16,11 +16,13 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import threading
 from pathlib import Path
 
 from kiosk.commands.common import EXIT_USAGE, CommandError, settings_from
 from kiosk.settings import Settings
+from simulators.control import ControlClient
 from simulators.fleet import Fleet, FleetError, FleetOptions
 from simulators.fleet_cli import DEFAULT_CONSOLE_PORT, start_console
 
@@ -67,15 +69,24 @@ def run(args: argparse.Namespace) -> int:
         console = start_console(fleet, 0 if args.any_ports else args.console_port)
         stack.callback(console.stop)
         where: dict[str, object] = {"simulators": fleet.describe(), "console": console.url}
-        monitor_url = _start_monitoring(settings, stack)
+        app_runs = bool(args.autopilot) or (not args.no_ui and bool(os.environ.get("DISPLAY")))
+        if app_runs and settings.ils is not None:
+            # the app serves /metrics itself, from its own adapters (kiosk.assembly.build_kiosk)
+            settings, monitor_url = _app_monitoring(settings)
+        else:
+            monitor_url = _start_monitoring(settings, stack)
         if monitor_url:
             where["health"] = f"{monitor_url}/health"
             where["metrics"] = f"{monitor_url}/metrics"
         print(json.dumps(where, ensure_ascii=False), flush=True)
         if args.autopilot:
+            from kiosk.assembly import build_kiosk
             from kiosk.ui.autopilot import run_autopilot  # Kivy only when asked for
 
-            return run_autopilot(settings, Path(args.autopilot))
+            controls = {name: ControlClient(url) for name, url in fleet.controls().items()}
+            return run_autopilot(
+                settings, Path(args.autopilot), controls=controls, build_kiosk=build_kiosk
+            )
         if not args.no_ui and os.environ.get("DISPLAY"):
             from kiosk.commands.run import run_app
 
@@ -110,6 +121,22 @@ def _start_monitoring(settings: Settings, stack: contextlib.ExitStack) -> str | 
         ) from None
     stack.callback(endpoint.stop)
     return endpoint.url
+
+
+def _app_monitoring(settings: Settings) -> tuple[Settings, str | None]:
+    """Where the app's /metrics will listen: "port 0" becomes a free port now, so the URL
+    can be printed before the app starts."""
+    if settings.metrics is None or not settings.metrics.enabled:
+        return settings, None
+    host, port = settings.metrics.address
+    if port == 0:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+        listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        metrics = settings.metrics.model_copy(update={"listen": listen})
+        settings = settings.model_copy(update={"metrics": metrics})
+    return settings, f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
 def _wait_for_stop() -> None:

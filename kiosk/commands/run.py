@@ -1,10 +1,12 @@
 """`kiosk run`: start the touch app full screen on the configured display.
 
-With an [ils] table the app drives the real patron session core (SIP2 to the ILS, the RFID
-pad when [rfid] is set, the local outbox); ``--demo-session`` (or no [ils]) runs the scripted
-stand-in instead, which needs no server (a showroom, a layout check). The app, the core and
-the devices share one asyncio loop (App.async_run). ``--virtual-display`` starts an Xvfb for
-machines with no screen; ``--exit-after`` stops after N seconds (smoke tests, benchmarks).
+With an [ils] table the app drives the real kiosk that kiosk.assembly.build_kiosk assembles (the
+session core over SIP2, the RFID pad, the receipt desk, the outbox replay worker, the lockers
+and /metrics, each when its table is present; docs/ui.md "What `kiosk run` wires");
+``--demo-session`` (or no [ils]) runs the scripted stand-in instead, which needs no server
+(a showroom, a layout check). The app, the core and the devices share one asyncio loop
+(App.async_run). ``--virtual-display`` starts an Xvfb for machines with no screen;
+``--exit-after`` stops after N seconds (smoke tests, benchmarks).
 """
 
 from __future__ import annotations
@@ -105,7 +107,11 @@ async def _serve(settings: Settings, demo_session: bool, exit_after: float | Non
 
             port = DemoSession(attract, date.today())
         else:
-            port = await stack.enter_async_context(_core_port(settings, attract))
+            from kiosk.assembly import build_kiosk
+
+            kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
+            port = kiosk.port
+        port = _with_rooms(settings, port, demo_session)
         app = KioskApp(
             port,
             Catalogs(),
@@ -119,6 +125,38 @@ async def _serve(settings: Settings, demo_session: bool, exit_after: float | Non
         await app.async_run(async_lib="asyncio")
 
 
+def _with_rooms(settings: Settings, port, demo_session: bool):
+    """Put the room screens in front of the session port when [rooms] is configured (the
+    scripted rooms of kiosk/ui/rooms_demo.py with --demo-session and no [rooms] table)."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk.app import RoomsParts, build_rooms
+    from kiosk.ui.rooms_session import RoomsFlow
+
+    tz = ZoneInfo(settings.kiosk.timezone)
+    rooms = build_rooms(settings)
+    if rooms is None and demo_session:
+        from kiosk.ui.rooms_demo import DemoRooms
+
+        demo = DemoRooms(date.today(), tz)
+        rooms = RoomsParts(demo, demo, demo.refresh, settings.kiosk.library_name)
+    if rooms is None:
+        return port
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Room-desk calls block on HTTP: one worker runs them in order, the screens come back
+    # to the UI's loop.
+    worker = ThreadPoolExecutor(1, thread_name_prefix="rooms")
+    loop = asyncio.get_running_loop()
+    return RoomsFlow(
+        port,
+        rooms,
+        now=lambda: datetime.now(tz),
+        run_blocking=worker.submit,
+        on_main=loop.call_soon_threadsafe,
+    )
+
+
 def _speaker(settings: Settings):
     from device_drivers.speech.espeak import EspeakOptions, EspeakSpeaker, SpeechUnavailable
 
@@ -126,27 +164,3 @@ def _speaker(settings: Settings):
         return EspeakSpeaker(EspeakOptions(rate_wpm=settings.ui.speech_rate))
     except SpeechUnavailable:
         return None  # the app stays silent; the speech button still shows, docs/ui.md
-
-
-@contextlib.asynccontextmanager
-async def _core_port(settings: Settings, attract):
-    """The real session core from the composition root, wrapped for the UI. Not wired here
-    yet (docs/ui.md): the RFID pad, the receipt desk and the outbox replay worker."""
-    from kiosk.app import build_circulation, build_local_store, run_session_timer
-    from kiosk.ui.core_session import CoreSession
-
-    holder: list[CoreSession] = []
-    _, outbox, stats = build_local_store(settings)
-    service = build_circulation(
-        settings,
-        outbox=outbox,
-        stats=stats,
-        on_view=lambda view: holder and holder[0].on_view(view),
-    )
-    port = CoreSession(service, attract, now=datetime.now)
-    holder.append(port)
-    timer = asyncio.create_task(run_session_timer(service))
-    try:
-        yield port
-    finally:
-        timer.cancel()

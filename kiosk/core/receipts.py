@@ -64,6 +64,17 @@ class LockerPickup:
 
 
 @dataclass(frozen=True)
+class RoomBookingSlip:
+    """A room booking made, checked in to or cancelled at the kiosk (kiosk/core/rooms)."""
+
+    outcome: str  # booked | checked_in | cancelled
+    room: str
+    start: datetime
+    end: datetime
+    booking_id: str
+
+
+@dataclass(frozen=True)
 class Receipt:
     library_name: str
     kiosk_id: str
@@ -74,6 +85,7 @@ class Receipt:
     message: str = ""
     payment_reference: str = ""
     pickup: LockerPickup | None = None
+    room: RoomBookingSlip | None = None
     notes: tuple[str, ...] = ()
     qr_payload: str = ""
 
@@ -169,6 +181,7 @@ def layout(receipt: Receipt, texts: Texts, columns: int) -> tuple[Block, ...]:
             blocks.append(Rule())
     blocks += _payment(receipt, texts, columns)
     blocks += _pickup(receipt, texts, columns)
+    blocks += _room(receipt, texts, columns)
     blocks += [Line(text) for note in receipt.notes for text in _wrap(note, columns)]
     if receipt.qr_payload:
         blocks.append(QrCode(receipt.qr_payload))
@@ -270,6 +283,29 @@ def _pickup(receipt: Receipt, t: Texts, columns: int) -> list[Block]:
         blocks += [Line(text) for text in _wrap(until, columns)]
     if pickup.qr_payload:
         blocks.append(QrCode(pickup.qr_payload))
+    blocks.append(Rule())
+    return blocks
+
+
+def _room(receipt: Receipt, t: Texts, columns: int) -> list[Block]:
+    room = receipt.room
+    if room is None:
+        return []
+    headings = {
+        "booked": t.gettext("Room booking"),
+        "checked_in": t.gettext("Checked in to the room"),
+        "cancelled": t.gettext("Room booking cancelled"),
+    }
+    when = f"{t.date(room.start.date())} {room.start:%H:%M}–{room.end:%H:%M}"
+    texts = [
+        t.gettext("Room: %(room)s") % {"room": room.room},
+        t.gettext("Time: %(when)s") % {"when": when},
+        t.gettext("Booking number: %(id)s") % {"id": room.booking_id},
+    ]
+    blocks: list[Block] = [Line(headings.get(room.outcome, headings["booked"]), bold=True)]
+    blocks += [Line(text) for line in texts for text in _wrap(line, columns)]
+    if room.booking_id.isascii():
+        blocks.append(Barcode(room.booking_id))
     blocks.append(Rule())
     return blocks
 

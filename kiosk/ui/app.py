@@ -24,7 +24,7 @@ from kiosk.i18n import Catalogs, Translator
 from kiosk.settings.ui import UiSection
 from kiosk.ui.boot import IDLE_FPS, MAX_FPS, set_frame_rate
 from kiosk.ui.presenters.idle import IdleCountdown, Phase
-from kiosk.ui.presenters.intents import Intent, KioskPort, TimedOut
+from kiosk.ui.presenters.intents import Intent, KioskPort, LanguageChosen, StillHere, TimedOut
 from kiosk.ui.presenters.text import N_, countdown
 from kiosk.ui.presenters.views import Screen, UiState
 from kiosk.ui.screens.account import AccountScreen
@@ -34,6 +34,8 @@ from kiosk.ui.screens.circulation import CirculationScreen
 from kiosk.ui.screens.finish import GoodbyeScreen, ReceiptScreen
 from kiosk.ui.screens.identify import IdentifyScreen
 from kiosk.ui.screens.pickup import PickupScreen
+from kiosk.ui.screens.rooms import RoomBoardScreen, RoomBookScreen
+from kiosk.ui.screens.rooms_desk import RoomDoneScreen, RoomMineScreen, RoomStaffScreen
 from kiosk.ui.screens.staff import StaffScreen
 from kiosk.ui.shell import Shell
 from kiosk.ui.theme import Theme, make_theme
@@ -106,6 +108,11 @@ class KioskApp(App):
             Screen.GOODBYE: GoodbyeScreen(self.send, linger_s=self.ui.goodbye_s),
             Screen.PICKUP: PickupScreen(self.send, announce=announce),
             Screen.STAFF: StaffScreen(self.send),
+            Screen.ROOMS: RoomBoardScreen(self.send),
+            Screen.ROOM_BOOK: RoomBookScreen(self.send),
+            Screen.ROOM_MINE: RoomMineScreen(self.send),
+            Screen.ROOM_DONE: RoomDoneScreen(self.send),
+            Screen.ROOM_STAFF: RoomStaffScreen(self.send),
         }
         for screen in self.screens.values():
             self.shell.screens.add_widget(screen)
@@ -153,7 +160,7 @@ class KioskApp(App):
             self.shell.screens.current = screen.name
             self.current = screen
         self._render_shell()
-        self._watch_idle(state.screen)
+        self._watch_idle(state)
         refit_all(self.shell)
         self._narrate(full=changed)
 
@@ -169,6 +176,7 @@ class KioskApp(App):
         for screen in self.screens.values():
             screen.forget()
         self.tr = self.catalogs.translator(self.default_language)
+        self.port.send(LanguageChosen(self.default_language))
         self.switches = {
             "speech": self.ui.speech,
             "large_text": self.ui.large_text,
@@ -178,10 +186,15 @@ class KioskApp(App):
         if theme != self.theme:
             self._restyle(theme)
 
-    def _watch_idle(self, screen: Screen) -> None:
-        now = self.monotonic()
+    def _watch_idle(self, state: UiState) -> None:
+        """One idle timer at a time: the core's when it times the screen (its warning is only
+        shown here), else the UI's own (screens the core does not model, the demo session)."""
+        now, screen = self.monotonic(), state.screen
         set_frame_rate(IDLE_FPS if screen is Screen.ATTRACT else MAX_FPS)
-        if screen in (Screen.ATTRACT, Screen.GOODBYE):
+        if state.core_timed:
+            self.countdown.pause()
+            self._core_warning(state.warning_s)
+        elif screen in (Screen.ATTRACT, Screen.GOODBYE):
             self.countdown.pause()
         elif self.countdown.phase in (Phase.IDLE, Phase.EXPIRED):
             self.countdown.resume(now)
@@ -192,6 +205,7 @@ class KioskApp(App):
 
     def set_language(self, language: str) -> None:
         self.tr = self.catalogs.translator(language)
+        self.port.send(LanguageChosen(language))
         self.countdown.activity(self.monotonic())
         self._rerender(full_narration=True)
 
@@ -223,7 +237,8 @@ class KioskApp(App):
     def _render_shell(self) -> None:
         self.shell.render(self.library_name, self.tr, self.switches)
         if self.timeout_dialog.parent is not None:
-            self._update_countdown()
+            core = self.state is not None and self.state.core_timed
+            self._update_countdown(self.state.warning_s if core and self.state else None)
 
     def _restyle(self, theme: Theme) -> None:
         self.theme = theme
@@ -233,7 +248,7 @@ class KioskApp(App):
         restyle(self.shell, theme)
         for screen in self.screens.values():
             # Large text is a patron's switch; the staff screen keeps its dense layout.
-            staff = screen is self.screens[Screen.STAFF]
+            staff = screen in (self.screens[Screen.STAFF], self.screens[Screen.ROOM_STAFF])
             restyle(screen, replace(theme, text_scale=1.0, large_text=False) if staff else theme)
         restyle(self.timeout_dialog, theme)
 
@@ -268,17 +283,36 @@ class KioskApp(App):
             self._close_dialogs()
             self.port.send(TimedOut())
 
-    def _countdown_text(self) -> str:
-        return countdown(self.countdown.seconds_left(self.monotonic()), self.tr)
+    def _core_warning(self, seconds_left: int | None) -> None:
+        if seconds_left is None:
+            self.timeout_dialog.dismiss(animation=False)
+            return
+        opening = self.timeout_dialog.parent is None
+        if opening:
+            self.timeout_dialog.open(animation=False)
+        self._update_countdown(seconds_left)
+        if opening and self.switches["speech"]:
+            self.speaker.speak(self._countdown_text(seconds_left), self.tr.language)
 
-    def _update_countdown(self) -> None:
+    def _countdown_text(self, seconds_left: int | None = None) -> str:
+        if seconds_left is None:
+            seconds_left = self.countdown.seconds_left(self.monotonic())
+        return countdown(seconds_left, self.tr)
+
+    def _update_countdown(self, seconds_left: int | None = None) -> None:
         self.timeout_dialog.title.text = self.tr.gettext("Are you still there?")
-        self.timeout_dialog.countdown.text = self._countdown_text()
+        self.timeout_dialog.countdown.text = self._countdown_text(seconds_left)
         self.timeout_dialog.extend.text = self.tr.gettext("Extend my time")
 
     def extend(self) -> None:
-        self.countdown.activity(self.monotonic())
+        self._activity()
         self.timeout_dialog.dismiss(animation=False)
+
+    def _activity(self) -> None:
+        """A touch or key: restarts the idle wait of whichever timer runs this screen."""
+        self.countdown.activity(self.monotonic())
+        if self.state is not None and self.state.core_timed:
+            self.port.send(StillHere())
 
     def _close_dialogs(self) -> None:
         for child in list(Window.children):
@@ -288,7 +322,7 @@ class KioskApp(App):
     # -- input ---------------------------------------------------------------------------
 
     def _on_touch(self, *_: object) -> None:
-        self.countdown.activity(self.monotonic())
+        self._activity()
 
     def _top_layer(self) -> Widget:
         for child in Window.children:
@@ -297,7 +331,7 @@ class KioskApp(App):
         return self.shell
 
     def _on_key(self, _window: object, key: int, _scan: int, text: str | None, mods) -> bool:
-        self.countdown.activity(self.monotonic())
+        self._activity()
         pad = self._visible_pad()
         if pad is not None and text and text.isdigit():
             pad.press(text)

@@ -7,13 +7,16 @@ idle-timeout warning; high contrast and large text; the staff screen's tabs. It 
 language (Lithuanian and English by default) and writes ``<lang>-NN-<step>.png`` into DIR.
 Each step names the screen it must reach; the exit code is 1 if any step did not.
 
-The app is driven through its own window and input dispatch, against the scripted demo
-session (kiosk/ui/demo_session.py) until the session core is wired in by kiosk/app.py.
+The app is driven through its own window and input dispatch: against the real kiosk
+(kiosk.assembly.build_kiosk over the simulator fleet, kiosk/ui/autopilot_core.py) when `kiosk demo`
+passes the simulators' control APIs, else against the scripted demo session
+(kiosk/ui/demo_session.py), which needs no simulators (UI tests).
 Kivy is imported only inside ``run_autopilot`` (after kiosk/ui/boot.py configured it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import tempfile
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kiosk.settings import Settings
 from kiosk.ui.boot import configure_kivy
@@ -65,13 +69,35 @@ def attract_view(settings: Settings) -> AttractView:
     )
 
 
+def _drive(
+    settings: Settings,
+    out_dir: Path,
+    languages: tuple[str, ...],
+    today: date | None,
+    controls: dict[str, Any] | None,
+    build_kiosk: Callable[..., Any] | None,
+) -> list[StepResult]:
+    if controls is not None and build_kiosk is not None and settings.ils is not None:
+        from kiosk.ui.autopilot_core import drive
+
+        return asyncio.run(drive(settings, out_dir, languages, controls, today, build_kiosk))
+    from kiosk.ui.autopilot_run import AutopilotRun
+
+    return AutopilotRun(settings, attract_view(settings), out_dir, languages, today).run()
+
+
 def run_autopilot(
     settings: Settings,
     out_dir: Path,
     languages: tuple[str, ...] = ("lt", "en"),
     today: date | None = None,
+    controls: dict[str, Any] | None = None,
+    build_kiosk: Callable[..., Any] | None = None,
 ) -> int:
-    """Drive the scripted visit once per language; 0 if every step reached its screen."""
+    """Drive the visit once per language; 0 if every step reached its screen. With
+    ``controls`` (the simulators' control clients by name), ``build_kiosk``
+    (kiosk.assembly's: `kiosk demo` passes both) and an [ils] table, against the real kiosk
+    (kiosk/ui/autopilot_core.py); else the scripted demo session."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     display = None if os.environ.get("DISPLAY") else VirtualDisplay()
@@ -80,11 +106,8 @@ def run_autopilot(
     try:
         with tempfile.TemporaryDirectory(prefix="kiosk-kivy-") as home:
             configure_kivy(settings.ui, Path(home), headless=True)
-            from kiosk.ui.autopilot_run import AutopilotRun
-
-            run = AutopilotRun(settings, attract_view(settings), out_dir, languages, today)
             try:
-                results = run.run()
+                results = _drive(settings, out_dir, languages, today, controls, build_kiosk)
             except Exception:
                 # Kivy takes over stderr when its console log is off: report on the real one.
                 traceback.print_exc(file=sys.__stderr__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kiosk.ui import demo_session
 from kiosk.ui.app import KioskApp
 from kiosk.ui.autopilot import SETTLE_S, Step, StepResult
 from kiosk.ui.demo_session import DemoSession
+from kiosk.ui.presenters.intents import KioskPort
 from kiosk.ui.presenters.views import AttractView, Screen
 from kiosk.ui.touch import find_button, flush_layout, tap
 
@@ -30,6 +32,21 @@ def _next_frame() -> None:
 
 
 NEXT_FRAME = _next_frame
+WAIT_POLL_S = 0.05
+
+
+@dataclass(frozen=True)
+class WaitFor:
+    """A marker between touches: wait (polling, at most ``timeout_s``) until ``ready()`` is
+    true, for work the real core does in the background (ILS round trips, pad reads)."""
+
+    what: str
+    ready: Callable[[], bool]
+    timeout_s: float = 20.0
+    required: bool = True  # a wait that runs out fails its step
+
+    def __call__(self) -> None:
+        """Nothing to do once ready: the runner has waited before calling."""
 
 
 class AutopilotRun:
@@ -40,14 +57,19 @@ class AutopilotRun:
         out_dir: Path,
         languages: tuple[str, ...],
         today: date | None,
+        port: KioskPort | None = None,
     ) -> None:
+        """``port``: the UI's port onto the real core (kiosk/ui/autopilot_core.py); the
+        scripted DemoSession when None."""
         self.settings = settings
         self.out_dir = out_dir
         self.languages = languages
         self.session = DemoSession(attract, today or date.today())
         self.offset = 0.0
+        self._wait_since: float | None = None
+        self._missed = False  # a required wait of the current step ran out
         self.app = KioskApp(
-            self.session,
+            port or self.session,
             Catalogs(),
             settings.ui,
             settings.kiosk.library_name,
@@ -59,11 +81,20 @@ class AutopilotRun:
         self._done = 0
 
     def run(self) -> list[StepResult]:
+        self._plan()
+        self.app.run()
+        return self.results
+
+    async def run_async(self) -> list[StepResult]:
+        """The same, on the running asyncio loop the real core shares with the app."""
+        self._plan()
+        await self.app.async_run(async_lib="asyncio")
+        return self.results
+
+    def _plan(self) -> None:
         for language in self.languages:
             self._queue += [(language, step) for step in self.steps(language)]
         Clock.schedule_once(self._next, 0.5)
-        self.app.run()
-        return self.results
 
     # -- touching -------------------------------------------------------------------------
 
@@ -180,12 +211,32 @@ class AutopilotRun:
             if action is NEXT_FRAME:
                 self._after_frames(self._next)
                 return
+            if isinstance(action, WaitFor) and not self._waited(action, step.name):
+                self._done -= 1
+                Clock.schedule_once(self._next, WAIT_POLL_S)
+                return
             try:
                 action()
             except LookupError as error:
                 print(f"step {step.name}: {error}")
         self._done = 0
         self._after_frames(self._capture)
+
+    def _waited(self, wait: WaitFor, step: str) -> bool:
+        """True when the wait is over: ready, or timed out (the step's screen check then
+        tells whether it mattered)."""
+        now = time.monotonic()
+        if self._wait_since is None:
+            self._wait_since = now
+        if wait.ready():
+            self._wait_since = None
+            return True
+        if now - self._wait_since > wait.timeout_s:
+            print(f"step {step}: gave up waiting for {wait.what}")
+            self._wait_since = None
+            self._missed = self._missed or wait.required
+            return True
+        return False
 
     def _after_frames(self, callback: Callable[[float], None]) -> None:
         """Two frames later: the first draws (and finishes a screen switch), then ``callback``."""
@@ -199,6 +250,7 @@ class AutopilotRun:
         if written != target:
             written.replace(target)
         state = self.app.state
-        reached = state.screen if state is not None else None
+        reached = state.screen if state is not None and not self._missed else None
+        self._missed = False
         self.results.append(StepResult(language, step.name, step.expect, reached, target))
         Clock.schedule_once(self._next, 0)

@@ -6,19 +6,26 @@ an asyncio task on the shared loop. Two moments the core does not model are kept
 pure screen flow: the card/PIN keypad before any card was shown (the core waits in IDLE),
 and the goodbye after the receipt decision (the core is already back in IDLE).
 
-Locker pickup goes to an optional ``PickupDesk`` (the locker service's pickup_by_code); staff
-mode shows what the core reports. Texts stay msgids (kiosk/core/notices.py) until rendered.
+Locker pickup goes to an optional ``PickupDesk`` (the locker service's pickup_by_code), and
+the composition root calls ``door_closed``; staff mode shows the devices' health and runs its
+buttons through an optional ``StaffDesk``. The core's idle timer is the only one for the
+screens it models: their UiStates say ``core_timed`` and carry its seconds left, and a touch
+(``StillHere``) touches the core. kiosk/assembly.py wires all of it. Texts stay msgids
+(kiosk/core/notices.py) until rendered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
+from kiosk.core.receipt_delivery import InvalidEmailAddress
 from kiosk.core.session import Activity, EndReason, SessionView, State
 from kiosk.core.session import ItemLine as CoreLine
 from kiosk.core.session import LineStatus as CoreStatus
@@ -29,6 +36,7 @@ from kiosk.ui.presenters.intents import (
     CardPresented,
     Finished,
     Intent,
+    LanguageChosen,
     Listener,
     PickupCodeEntered,
     PinEntered,
@@ -37,6 +45,7 @@ from kiosk.ui.presenters.intents import (
     RenewRequested,
     StaffActionRequested,
     StartTapped,
+    StillHere,
     TimedOut,
 )
 from kiosk.ui.presenters.text import PICKUP_ERRORS
@@ -97,6 +106,13 @@ class PickupDesk(Protocol):
     def pickup_by_code(self, code: str, now: datetime) -> Any: ...
 
 
+class StaffDesk(Protocol):
+    """The staff screen's actions and overview (kiosk/staff_desk.py)."""
+
+    def overview(self) -> dict[str, Any]: ...
+    async def act(self, action: str, target: str) -> bool: ...
+
+
 def _day(moment: datetime | None) -> date | None:
     return moment.date() if moment is not None else None
 
@@ -132,12 +148,16 @@ class CoreSession:
         *,
         now: Callable[[], datetime],
         lockers: PickupDesk | None = None,
+        staff: StaffDesk | None = None,
         spawn: Callable[[Awaitable[None]], object] | None = None,
     ) -> None:
         self.service = service
         self.attract = attract
         self.now = now
         self.lockers = lockers
+        self.staff = staff
+        self.language = ""  # the screen's language ("" until the app says): receipts follow it
+        self._staff_done: tuple[str, str] = ("", "")  # the last staff action and its target
         self._spawn = spawn or asyncio.ensure_future
         self._listeners: list[Listener] = []
         self._local: UiState | None = None  # keypad before a card, goodbye, pickup
@@ -172,6 +192,8 @@ class CoreSession:
             goodbye = GoodbyeView(self._choice, **self._counts)
             self._local_screen(UiState(Screen.GOODBYE, goodbye))
             return
+        if view.state is not State.STAFF:
+            self._staff_done = ("", "")
         if view.state is not State.IDLE:
             self._local = None
         self._show(self._local or self.convert(view))
@@ -185,6 +207,15 @@ class CoreSession:
         }
 
     def convert(self, view: SessionView) -> UiState:
+        """The screen for the core's view; a visit's screens are timed by the core (its
+        idle timer is the only one that ends a visit), the UI just shows its warning."""
+        state = self._screen_of(view)
+        if view.state is State.IDLE:
+            return state
+        left = math.ceil(view.warning_s) if view.warning_s is not None else None
+        return replace(state, core_timed=True, warning_s=left)
+
+    def _screen_of(self, view: SessionView) -> UiState:
         notice = view.notice
         message, where = (notice.text, notice.where) if notice else ("", "")
         match view.state:
@@ -219,15 +250,20 @@ class CoreSession:
             faults = [h for h in reports if h.state is not DeviceState.OK]
             detail = "; ".join(f"{h.device}: {h.reason or h.state.value}" for h in faults)
             rows.append(DeviceLine(row, not faults, detail or ", ".join(h.device for h in reports)))
-        return StaffView(devices=tuple(rows))
+        overview = self.staff.overview() if self.staff is not None else {}
+        action, target = self._staff_done
+        return StaffView(devices=tuple(rows), last_action=action, last_target=target, **overview)
 
     # -- device health (the HealthReporter port) ---------------------------------------------
 
     def report(self, health: DeviceHealth) -> None:
         """A device's state as its adapter reports it (never patron data, health.py)."""
         self._health[health.device] = health
-        if self._state.screen is Screen.STAFF:
-            self._show(UiState(Screen.STAFF, self._staff_view()))
+        self._refresh_staff()
+
+    def _refresh_staff(self) -> None:
+        if self._state.screen is Screen.STAFF and self.service.view.state is State.STAFF:
+            self._show(self.convert(self.service.view))
 
     def printer_paper(self, state: PaperState) -> None:
         paper = DeviceState.OK if state is PaperState.OK else DeviceState.DEGRADED
@@ -284,12 +320,17 @@ class CoreSession:
             case Finished():
                 self._finish()
             case ReceiptChosen(kind=kind, email=email):
-                self._choice = kind
-                self._run(service.receipt(kind, email))
+                offered = service.view.receipt_choices
+                self._choice = kind if kind in offered else "none"
+                self._run(self._receipt(self._choice, email))
             case PickupCodeEntered(code=code):
                 self._pickup(code)
-            case StaffActionRequested():
-                pass  # staff actions reach the devices through the staff console (issue 9)
+            case StaffActionRequested(action=action, target=target):
+                self._run(self._staff_act(action, target))
+            case StillHere():
+                pass  # service.touch() above restarted the core's idle wait
+            case LanguageChosen(language=language):
+                self.language = language
             case Cancelled() | TimedOut():
                 self._local = None
                 if service.view.state is State.IDLE:
@@ -299,6 +340,22 @@ class CoreSession:
 
     def _run(self, call: Awaitable[None]) -> None:
         self._spawn(call)
+
+    async def _staff_act(self, action: str, target: str) -> None:
+        if self.staff is None or self.service.view.state is not State.STAFF:
+            return
+        self._staff_done = (action, target)  # shown at once: "Test started: …"
+        self._refresh_staff()
+        if not await self.staff.act(action, target):
+            self._staff_done = ("", "")  # not on this kiosk: claim nothing
+        self._refresh_staff()
+
+    async def _receipt(self, kind: str, email: str) -> None:
+        try:
+            await self.service.receipt(kind, email)
+        except InvalidEmailAddress:
+            # the keyboard stays up: the patron corrects the address or chooses another way
+            self._show(self.convert(self.service.view))
 
     def _finish(self) -> None:
         if self._local is not None or self.service.view.state is State.IDLE:

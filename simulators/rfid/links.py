@@ -147,6 +147,10 @@ class TcpLink:
         self.unplug()
         self._stop.set()
         if self._listener is not None:
+            # close() alone leaves the accept thread holding the port until its timeout on
+            # Linux; shutdown() wakes it at once
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
 

@@ -81,6 +81,19 @@ class TimedOut:
     pass
 
 
+@dataclass(frozen=True)
+class LanguageChosen:
+    """The screen's language changed (a patron's switch, or back to the default after a
+    visit): the receipt of the visit follows it."""
+
+    language: str
+
+
+@dataclass(frozen=True)
+class StillHere:
+    """A touch anywhere, or "extend my time", while the core's idle timer runs the visit."""
+
+
 Intent = (
     StartTapped
     | CardPresented
@@ -95,6 +108,8 @@ Intent = (
     | StaffActionRequested
     | Cancelled
     | TimedOut
+    | StillHere
+    | LanguageChosen
 )
 
 Listener = Callable[[UiState], None]

@@ -23,6 +23,11 @@ class Screen(StrEnum):
     GOODBYE = "goodbye"
     PICKUP = "pickup"
     STAFF = "staff"
+    ROOMS = "rooms"  # the room screens: kiosk/ui/presenters/rooms.py, kiosk/ui/rooms_session.py
+    ROOM_BOOK = "room_book"
+    ROOM_MINE = "room_mine"
+    ROOM_DONE = "room_done"
+    ROOM_STAFF = "room_staff"
 
 
 class LineStatus(StrEnum):
@@ -48,6 +53,7 @@ class AttractView:
     new_books: tuple[BookCard, ...] = ()
     offers_return: bool = True
     offers_pickup: bool = True
+    offers_rooms: bool = False  # set by kiosk/ui/rooms_session.py when [rooms] is configured
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class CirculationView:
     mode: str  # borrow | return
     patron_name: str = ""
     lines: tuple[ItemLine, ...] = ()
+    offers_rooms: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,6 +186,7 @@ class StaffView:
     config: tuple[tuple[str, str], ...] = ()
     last_action: str = ""  # the last staff action (text.STAFF_RESULTS) and what it was for
     last_target: str = ""
+    offers_rooms: bool = False
 
 
 View = (
@@ -199,3 +207,7 @@ class UiState:
 
     screen: Screen
     view: View = field(default_factory=lambda: AttractView(library_name=""))
+    # Set when the session core times this screen (real-core mode): the UI's own countdown
+    # stays off and the warning shows the core's seconds left (None: no warning now).
+    core_timed: bool = False
+    warning_s: int | None = None

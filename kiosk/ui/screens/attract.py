@@ -68,8 +68,14 @@ class AttractScreen(KioskScreen):
         self.pickup_button = KioskButton(role="secondary")
         self.pickup_button.action_name = "pickup"
         self.pickup_button.bind(on_release=lambda *_: self.send(StartTapped("pickup")))
+        self.rooms_button = KioskButton(role="secondary")
+        self.rooms_button.action_name = "rooms"
+        self.rooms_button.bind(on_release=lambda *_: self.send(StartTapped("rooms")))
         for widget in (self.start, self.show_card, self.return_button, self.pickup_button):
             actions.add_widget(widget)
+        # With rooms offered, pickup and "Book a room" share a row: no taller than before.
+        self.shared_row = BoxLayout(orientation="horizontal", spacing=22, size_hint_y=None)
+        self.detachable = [self.rooms_button, self.shared_row]
         columns.add_widget(info)
         columns.add_widget(actions)
         self.root_panel.add_widget(columns)
@@ -79,6 +85,7 @@ class AttractScreen(KioskScreen):
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
         self.start.height = theme.button_height * (1.4 if theme.large_text else 1.8)
+        self.shared_row.height = theme.button_height
         self.strip.height = theme.font("body") * 2.64 + theme.font("small") * 1.32 + 56
         self._place_strip(show=not theme.large_text)
         self._size_actions()
@@ -111,7 +118,25 @@ class AttractScreen(KioskScreen):
         self.return_button.disabled = not view.offers_return
         self.pickup_button.opacity = 1 if view.offers_pickup else 0
         self.pickup_button.disabled = not view.offers_pickup
+        self.rooms_button.text = tr.gettext("Book a room")
+        self._place_rooms(view.offers_rooms)
         self._show_page()
+
+    def _place_rooms(self, offered: bool) -> None:
+        if offered == (self.shared_row.parent is not None):
+            return
+        if offered:
+            self.actions.remove_widget(self.pickup_button)
+            for button in (self.pickup_button, self.rooms_button):
+                button.fixed_height = False
+                self.shared_row.add_widget(button)
+            self.actions.add_widget(self.shared_row)
+        else:
+            self.actions.remove_widget(self.shared_row)
+            self.shared_row.clear_widgets()
+            self.pickup_button.fixed_height = True
+            self.pickup_button.height = self.theme.button_height
+            self.actions.add_widget(self.pickup_button)
 
     def _place_strip(self, show: bool) -> None:
         """Large text leaves no room for the new-books strip: the essentials come first."""

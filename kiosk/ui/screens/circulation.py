@@ -10,6 +10,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.presenters.intents import AccountOpened, Finished
+from kiosk.ui.presenters.rooms import RoomsOpened
 from kiosk.ui.presenters.text import Texts, item_row, items_count, more_items
 from kiosk.ui.presenters.views import CirculationView
 from kiosk.ui.screens.base import KioskScreen, Send, data_label, flipping
@@ -34,6 +35,10 @@ class CirculationScreen(KioskScreen):
         self.done = KioskButton(role="primary", fixed_height=False)
         self.done.action_name = "done"
         self.done.bind(on_release=lambda *_: self.send(Finished()))
+        self.rooms = KioskButton(role="secondary", fixed_height=False)
+        self.rooms.action_name = "rooms"
+        self.rooms.bind(on_release=lambda *_: self.send(RoomsOpened()))
+        self.detachable = [self.rooms]
         actions.add_widget(self.account)
         actions.add_widget(self.done)
         self.actions = actions
@@ -100,6 +105,12 @@ class CirculationScreen(KioskScreen):
         self.account.text = tr.gettext("My account")
         self.account.opacity = 1 if borrowing else 0
         self.account.disabled = not borrowing
+        self.rooms.text = tr.gettext("Rooms")
+        offer = borrowing and view.offers_rooms
+        if offer and self.rooms.parent is None:
+            self.actions.add_widget(self.rooms, index=1)
+        elif not offer and self.rooms.parent is not None:
+            self.actions.remove_widget(self.rooms)
         self.done.text = tr.gettext("Done")
 
     def forget(self) -> None:

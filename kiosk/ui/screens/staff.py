@@ -63,6 +63,10 @@ class StaffScreen(KioskScreen):
         self.leave = KioskButton(role="primary", fixed_height=False)
         self.leave.action_name = "leave"
         self.leave.bind(on_release=lambda *_: self.send(Finished()))
+        self.rooms = KioskButton(role="secondary", fixed_height=False)
+        self.rooms.action_name = "rooms"
+        self.rooms.bind(on_release=lambda *_: self._act("rooms"))
+        self.detachable.append(self.rooms)
         bottom.add_widget(self.restart)
         bottom.add_widget(self.leave)
         self.bottom = bottom
@@ -100,7 +104,10 @@ class StaffScreen(KioskScreen):
             return
         height = max(self.theme.min_target, height * 0.75)
         self.tab_bar.height = height * 4 + 36
-        self.bottom.height = height * 2 + 24
+        # A third button (Room bookings) in the sidebar: slimmer, still a 15 mm target.
+        rows = max(2, len(self.bottom.children))
+        slim = max(self.theme.min_target, self.theme.button_height * (0.75 if rows < 3 else 0.6))
+        self.bottom.height = slim * rows + self.bottom.spacing * (rows - 1)
 
     def forget(self) -> None:
         super().forget()
@@ -172,6 +179,13 @@ class StaffScreen(KioskScreen):
         self._render_pages(view, tr)
         self.restart.text = tr.gettext("Restart the kiosk")
         self.leave.text = tr.gettext("Leave staff mode")
+        self.rooms.text = tr.gettext("Room bookings")
+        if view.offers_rooms and self.rooms.parent is None:
+            self.bottom.add_widget(self.rooms, index=1)
+            self._size_bars()
+        elif not view.offers_rooms and self.rooms.parent is not None:
+            self.bottom.remove_widget(self.rooms)
+            self._size_bars()
 
     def _render_devices(self, view: StaffView, tr: Texts) -> None:
         rows = []

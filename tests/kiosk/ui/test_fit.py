@@ -4,11 +4,23 @@ button stays a 15 mm target. The views carry long, realistic data (Lithuanian ti
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.core.receipts import Receipt, RoomBookingSlip
+from kiosk.ui.presenters.rooms import (
+    MyBooking,
+    RoomBoardView,
+    RoomBookView,
+    RoomDoneView,
+    RoomMineView,
+    RoomRow,
+    RoomStaffView,
+    StaffBookingLine,
+    StaffRoom,
+)
 from kiosk.ui.presenters.views import (
     AccountView,
     AttractView,
@@ -125,6 +137,103 @@ VIEWS = {
         ),
     ),
 }
+
+
+def _at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, 25, hour, minute)
+
+
+ROOM_NAMES = [f"Individualaus darbo erdvė Nr. {n} (antras aukštas)" for n in range(1, 5)] + [
+    "Grupinio darbo erdvė A",
+    "Grupinio darbo erdvė B",
+    "Menų skaitykla",
+]
+ROOM_VIEWS = {
+    "rooms-board": UiState(
+        Screen.ROOMS,
+        RoomBoardView(
+            tuple(
+                RoomRow(
+                    300 + n,
+                    name,
+                    1 if n < 4 else 20,
+                    n % 2 == 0,
+                    _at(12, 30) if n % 2 == 0 else None,
+                    None if n % 2 == 0 else _at(14),
+                    ((_at(10, 30), _at(12, 30)), (_at(14), _at(15)), (_at(16), _at(17, 30)),
+                     (_at(18), _at(20))),
+                )
+                for n, name in enumerate(ROOM_NAMES)
+            ),
+            _at(9, 55),
+            stale=True,
+            error="not_free",
+        ),
+    ),
+    "rooms-book": UiState(
+        Screen.ROOM_BOOK,
+        RoomBookView(
+            321, ROOM_NAMES[-1], 20, "ends", _at(10),
+            tuple(_at(10 + h // 2, 30 * (h % 2)) for h in range(1, 14)),
+            walk_up=True, error="too_many_bookings",
+        ),
+    ),
+    "rooms-later": UiState(
+        Screen.ROOM_BOOK,
+        RoomBookView(
+            301, ROOM_NAMES[0], 1, "starts", None,
+            tuple(_at(11 + h // 2, 30 * (h % 2)) for h in range(14)),
+        ),
+    ),
+    "rooms-mine": UiState(
+        Screen.ROOM_MINE,
+        RoomMineView(
+            tuple(
+                MyBooking(f"cs_ABCD234{n}", name, _at(10 + n), _at(11 + n), n == 1, n == 0)
+                for n, name in enumerate(ROOM_NAMES[:5])
+            ),
+            "Rūta",
+            "check_in_too_early",
+        ),
+    ),
+    "rooms-done": UiState(
+        Screen.ROOM_DONE,
+        RoomDoneView(
+            "booked", ROOM_NAMES[0], _at(10), _at(12), "cs_ABCD2345",
+            Receipt.for_card(
+                "24000123", library_name="Apskrities viešoji biblioteka", kiosk_id="kiosk-1",
+                issued_at=_at(10, 10),
+                room=RoomBookingSlip("booked", ROOM_NAMES[0], _at(10), _at(12), "cs_ABCD2345"),
+            ),
+            offers_print=True, offers_email=True,
+        ),
+    ),
+    "rooms-done-queued": UiState(
+        Screen.ROOM_DONE,
+        RoomDoneView("checked_in", ROOM_NAMES[4], _at(10), _at(12), "cs_ABCD2345", queued=True),
+    ),
+    "rooms-staff": UiState(
+        Screen.ROOM_STAFF,
+        RoomStaffView(
+            tuple(
+                StaffRoom(name, tuple(
+                    StaffBookingLine(_at(9 + 2 * k), _at(10 + 2 * k), "Rūta P.", k != 2, k == 0)
+                    for k in range(5)
+                ))
+                for name in ROOM_NAMES
+            ),
+            _at(9, 55), True, "failed",
+        ),
+    ),
+    "rooms-entry-attract": UiState(
+        Screen.ATTRACT,
+        AttractView("Apskrities viešoji biblioteka", ("I–V 10:00–19:00",), offers_rooms=True),
+    ),
+    "rooms-entry-borrow": UiState(
+        Screen.CIRCULATION, CirculationView("borrow", "Rūta", offers_rooms=True)
+    ),
+}  # fmt: skip
+VIEWS.update(ROOM_VIEWS)
 
 
 def overflowing(root) -> list[tuple[str, tuple, tuple]]:
