@@ -365,7 +365,13 @@ class RoomsParts:
     offers_email: bool = False
 
 
-def build_rooms(settings: Settings, send_receipt: Callable[..., bool] | None = None) -> Any:
+def build_rooms(
+    settings: Settings,
+    send_receipt: Callable[..., bool] | None = None,
+    *,
+    offers_print: bool | None = None,
+    offers_email: bool | None = None,
+) -> Any:
     """The touch app's room booking (kiosk/ui/rooms_session.py) when [rooms] is configured,
     else None: the LibCal client and cache (as `kiosk rooms` builds them), the ILS for
     patrons, a refresh that reports whether the booking system answered. Wrap the session
@@ -383,8 +389,8 @@ def build_rooms(settings: Settings, send_receipt: Callable[..., bool] | None = N
         refresh=lambda now, force: _refresh_rooms(rooms, now, force),
         library_name=settings.kiosk.library_name,
         kiosk_id=settings.kiosk.id,
-        offers_print=send_receipt is not None,
-        offers_email=send_receipt is not None,
+        offers_print=send_receipt is not None if offers_print is None else offers_print,
+        offers_email=send_receipt is not None if offers_email is None else offers_email,
     )
 
 

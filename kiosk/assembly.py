@@ -131,6 +131,7 @@ class Kiosk:
     lockers: Any = None  # backend_sync.lockers.runner.LockerRunner
     monitoring: Any = None  # kiosk.telemetry.endpoint.MonitoringEndpoint
     tasks: list[asyncio.Task] = field(default_factory=list)
+    receipt_desks: Callable[[str, Receipt], ReceiptDesk] | None = None  # one per receipt
 
 
 class ScreenLanguage:
@@ -311,13 +312,14 @@ async def build_kiosk(
         library = _session_library(settings)
         stack.push_async_callback(library.close)
         language = ScreenLanguage(settings, port)
+        receipt_desks = _receipt_desks(language, printer, mailer, health)
         service = build_circulation(
             settings, outbox=outbox, library=library, pad=pad, clock=clock, stats=stats,
-            receipts=_receipt_desks(language, printer, mailer, health), on_view=port.on_view,
-            translate=language.gettext,
+            receipts=receipt_desks, on_view=port.on_view, translate=language.gettext,
         )  # fmt: skip
         port.service = service
         kiosk = Kiosk(settings, service, port, store, health, language, pad, printer, mailer)
+        kiosk.receipt_desks = receipt_desks
         port.staff = StaffDesk(kiosk, library)
         await _start_worker(kiosk, outbox, stack)
         if settings.lockers is not None:

@@ -111,7 +111,7 @@ async def _serve(settings: Settings, demo_session: bool, exit_after: float | Non
 
             kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
             port = kiosk.port
-        port = _with_rooms(settings, port, demo_session)
+        port = _with_rooms(settings, port, demo_session, kiosk if not demo_session else None)
         app = KioskApp(
             port,
             Catalogs(),
@@ -125,16 +125,26 @@ async def _serve(settings: Settings, demo_session: bool, exit_after: float | Non
         await app.async_run(async_lib="asyncio")
 
 
-def _with_rooms(settings: Settings, port, demo_session: bool):
+def _with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
     """Put the room screens in front of the session port when [rooms] is configured (the
-    scripted rooms of kiosk/ui/rooms_demo.py with --demo-session and no [rooms] table)."""
+    scripted rooms of kiosk/ui/rooms_demo.py with --demo-session and no [rooms] table).
+    Confirmations print or e-mail through the running kiosk's receipt desks."""
     from zoneinfo import ZoneInfo
 
     from kiosk.app import RoomsParts, build_rooms
     from kiosk.ui.rooms_session import RoomsFlow
 
     tz = ZoneInfo(settings.kiosk.timezone)
-    rooms = build_rooms(settings)
+    desks = getattr(kiosk, "receipt_desks", None)
+    if desks is not None:
+        send = _room_receipts(desks, asyncio.get_running_loop())
+        offers = {
+            "offers_print": kiosk.printer is not None,
+            "offers_email": kiosk.mailer is not None,
+        }
+        rooms = build_rooms(settings, send, **offers)
+    else:
+        rooms = build_rooms(settings)
     if rooms is None and demo_session:
         from kiosk.ui.rooms_demo import DemoRooms
 
@@ -164,3 +174,32 @@ def _speaker(settings: Settings):
         return EspeakSpeaker(EspeakOptions(rate_wpm=settings.ui.speech_rate))
     except SpeechUnavailable:
         return None  # the app stays silent; the speech button still shows, docs/ui.md
+
+
+def _room_receipts(desks, loop: asyncio.AbstractEventLoop):
+    """A room confirmation printed or e-mailed through a receipt desk of its own. Called on
+    the room worker thread (never the UI loop), so it waits for the desk on the loop."""
+    from uuid import uuid4
+
+    from kiosk.core.receipt_delivery import State
+
+    def send(kind: str, receipt, patron, language: str) -> bool:
+        desk = desks(f"room-{uuid4().hex[:8]}", receipt)
+        if kind == "print":
+            job = desk.print()
+        elif patron.email:
+            job = desk.email(patron.email)
+        else:
+            return False
+        try:
+            outcome = asyncio.run_coroutine_threadsafe(job, loop).result(ROOM_RECEIPT_TIMEOUT_S)
+        except (
+            Exception
+        ):  # a printer or mail fault is reported by the desk; the patron sees "failed"
+            return False
+        return outcome.state in (State.PRINTED, State.EMAIL_QUEUED)
+
+    return send
+
+
+ROOM_RECEIPT_TIMEOUT_S = 60.0
