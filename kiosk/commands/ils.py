@@ -156,10 +156,20 @@ def run_patron(args: argparse.Namespace) -> int:
 
 
 def run_checkout(args: argparse.Namespace) -> int:
+    return _loan(args, "checkout")
+
+
+def run_renew(args: argparse.Namespace) -> int:
+    return _loan(args, "renew")
+
+
+def _loan(args: argparse.Namespace, kind: str) -> int:
+    """A checkout or a renewal: the same arguments, the same LoanResult."""
     pin = _pin(args)
 
     async def action(ils: LibrarySystem) -> int:
-        result = await ils.checkout(args.card, args.item, pin)
+        call = ils.checkout if kind == "checkout" else ils.renew
+        result = await call(args.card, args.item, pin)
         _print(result, card="card")
         return _refusal(result.ok, result.screen_messages)
 
@@ -170,17 +180,6 @@ def run_checkin(args: argparse.Namespace) -> int:
     async def action(ils: LibrarySystem) -> int:
         result = await ils.checkin(args.item)
         _print(result, patron_card="patron_card", hold_patron_id="hold_patron_id")
-        return _refusal(result.ok, result.screen_messages)
-
-    return _run(args, action)
-
-
-def run_renew(args: argparse.Namespace) -> int:
-    pin = _pin(args)
-
-    async def action(ils: LibrarySystem) -> int:
-        result = await ils.renew(args.card, args.item, pin)
-        _print(result, card="card")
         return _refusal(result.ok, result.screen_messages)
 
     return _run(args, action)
