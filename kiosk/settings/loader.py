@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from kiosk.settings.model import Settings
 
 DEFAULT_CONFIG_ENV = "KIOSK_CONFIG"
-_SECRET_KEY = re.compile(r"password|secret|token|pin", re.IGNORECASE)
+_SECRET_KEY = re.compile(r"password|secret|token", re.IGNORECASE)
 DEFAULT_CONFIG_PATHS = ("config/kiosk.toml", "/etc/knygomatas/kiosk.toml")
 
 
@@ -63,7 +63,8 @@ def describe(path: Path, exc: ValidationError) -> str:
     elif isinstance(first.get("input"), dict):  # a whole table is wrong: the message says why
         what = f"{first['msg'][0].lower()}{first['msg'][1:]}"
     else:
-        got = "<hidden>" if _SECRET_KEY.search(key) else _shown(first.get("input"))
+        secret = _SECRET_KEY.search(key.rsplit(".", 1)[-1])
+        got = "<hidden>" if secret else _shown(first.get("input"))
         what = f"{first['msg'][0].lower()}{first['msg'][1:]} (got {got})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
     return f"{path}: {key}: {what}{more if len(errors) > 1 else ''}"
