@@ -158,6 +158,7 @@ class CoreSession:
         self.staff = staff
         self.language = ""  # the screen's language ("" until the app says): receipts follow it
         self._staff_done: tuple[str, str] = ("", "")  # the last staff action and its target
+        self._restart_asked = False  # "Restart" was tapped once: the screen asks to confirm
         self._spawn = spawn or asyncio.ensure_future
         self._listeners: list[Listener] = []
         self._local: UiState | None = None  # keypad before a card, goodbye, pickup
@@ -193,7 +194,10 @@ class CoreSession:
             self._local_screen(UiState(Screen.GOODBYE, goodbye))
             return
         if view.state is not State.STAFF:
-            self._staff_done = ("", "")
+            self._staff_done, self._restart_asked = ("", ""), False
+            forget = getattr(self.staff, "forget", None)  # a desk may keep locker work
+            if forget is not None:
+                forget()
         if view.state is not State.IDLE:
             self._local = None
         self._show(self._local or self.convert(view))
@@ -252,7 +256,13 @@ class CoreSession:
             rows.append(DeviceLine(row, not faults, detail or ", ".join(h.device for h in reports)))
         overview = self.staff.overview() if self.staff is not None else {}
         action, target = self._staff_done
-        return StaffView(devices=tuple(rows), last_action=action, last_target=target, **overview)
+        return StaffView(
+            devices=tuple(rows),
+            last_action=action,
+            last_target=target,
+            restart_asked=self._restart_asked,
+            **overview,
+        )
 
     # -- device health (the HealthReporter port) ---------------------------------------------
 
@@ -344,6 +354,11 @@ class CoreSession:
     async def _staff_act(self, action: str, target: str) -> None:
         if self.staff is None or self.service.view.state is not State.STAFF:
             return
+        if action == "restart" and target != "confirm":
+            self._restart_asked = True  # nothing stops until staff confirm
+            self._refresh_staff()
+            return
+        self._restart_asked = False
         self._staff_done = (action, target)  # shown at once: "Test started: …"
         self._refresh_staff()
         if not await self.staff.act(action, target):
@@ -364,7 +379,13 @@ class CoreSession:
             self._run(self.service.done())
 
     def door_closed(self, compartment: str) -> None:
-        """The composition root saw the opened compartment's door close (LockerService.poll)."""
+        """The composition root saw the opened compartment's door close (LockerService.poll):
+        a patron's pickup, or the compartment staff are loading."""
+        staff_door = getattr(self.staff, "door_closed", None)
+        if self._state.screen is Screen.STAFF and staff_door is not None:
+            if staff_door(compartment):
+                self._refresh_staff()
+            return
         view = self._state.view
         opened = isinstance(view, PickupView) and view.stage == "opened"
         if opened and compartment in view.compartment.split(", "):

@@ -5,6 +5,8 @@ view models the real core will produce through its adapter.
 
 Demo identities: patron card 24000123 with PIN 1234; staff card 99000001 with PIN 4321;
 door code 482913 opens compartment 7. ``pad_reads`` feeds items as the RFID pad would.
+In staff mode, item barcode 50001 (on hold here) loads into compartment 9 and any other is
+refused for want of a hold; "Open all expired" lists two items; restart asks, then says so.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from kiosk.ui.presenters.views import (
     PickupView,
     ReceiptView,
     ReconciliationLine,
+    RetrievedLine,
     Screen,
     StaffView,
     UiState,
@@ -67,6 +70,13 @@ STACK = (
 RETURNS = (
     ("40001", "Antoine de Saint-Exupéry. Mažasis princas", "B3"),
     ("40002", "Jurga Ivanauskaitė. Ragana ir lietus", ""),
+)
+
+
+HELD_ITEM, LOAD_COMPARTMENT = "50001", "9"
+EXPIRED = (
+    RetrievedLine("3", "50007", "Vaižgantas. Dėdės ir dėdienės"),
+    RetrievedLine("11", "50012", "Maironis. Pavasario balsai"),
 )
 
 
@@ -210,7 +220,24 @@ class DemoSession:
         self._go(Screen.ATTRACT, self.attract)
 
     def _staff(self, action: str, target: str) -> None:
-        self._go(Screen.STAFF, self._staff_view(action, target))
+        locker: dict[str, object] = {}
+        match action, target:
+            case "load", str(barcode):
+                held = barcode == HELD_ITEM
+                locker = {"tab": "lockers", "load_stage": "open" if held else "refused"}
+                locker |= {"load_compartment": LOAD_COMPARTMENT} if held else {}
+                locker |= {} if held else {"load_refusal": "no_hold"}
+            case "open_expired", _:
+                locker = {"tab": "expired", "retrieved": EXPIRED, "expired": 0}
+            case "restart", "":
+                locker, action = {"restart_asked": True}, ""
+        self._go(Screen.STAFF, replace(self._staff_view(action, target), **locker))
+
+    def loading_door_closed(self) -> None:
+        """The compartment staff are loading is shut with the item in: the code is sent."""
+        view = self._state.view
+        if isinstance(view, StaffView) and view.load_stage == "open":
+            self._go(Screen.STAFF, replace(view, load_stage="loaded"))
 
     def _staff_view(self, action: str = "", target: str = "") -> StaffView:
         return StaffView(

@@ -92,9 +92,19 @@ DEVICE_TESTS = {
 STAFF_RESULTS = {
     "test": N_("Test started: %(target)s"),
     "send_outbox": N_("Sending the outbox now."),
-    "load": N_("Loading started: open compartments are lit."),
     "open_expired": N_("Expired compartments are open."),
     "restart": N_("The kiosk restarts when no one is using it."),
+    "print_list": N_("The list is printing."),
+}
+
+# Why an item was not loaded into a compartment (LockerService.start_load's Refused reasons).
+LOAD_REFUSALS = {
+    "no_hold": N_("No hold for this pickup point."),
+    "other_pickup_location": N_("No hold for this pickup point."),
+    "no_free_compartment": N_("No free compartment fits this item."),
+    "ils_unreachable": N_("The library system does not answer. Try again later."),
+    "already_loaded": N_("This item is already in a compartment."),
+    "not_kept": N_("The compartment reads empty: the item was not loaded."),
 }
 
 RECONCILIATION = {

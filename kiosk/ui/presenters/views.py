@@ -174,6 +174,15 @@ class ReconciliationLine:
 
 
 @dataclass(frozen=True)
+class RetrievedLine:
+    """One item staff took out of an expired compartment (the retrieval list)."""
+
+    compartment: str
+    item_id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class StaffView:
     staff_name: str = ""
     devices: tuple[DeviceLine, ...] = ()
@@ -187,6 +196,14 @@ class StaffView:
     last_action: str = ""  # the last staff action (text.STAFF_RESULTS) and what it was for
     last_target: str = ""
     offers_rooms: bool = False
+    tab: str = ""  # lockers | expired: where a locker action's outcome shows ("": stay)
+    load_stage: str = ""  # "" | open | loaded | refused (staff_lockers.load_status)
+    load_compartment: str = ""
+    load_refusal: str = ""  # text.LOAD_REFUSALS key
+    notice_sent: bool = True
+    retrieved: tuple[RetrievedLine, ...] = ()
+    can_print: bool = False
+    restart_asked: bool = False
 
 
 View = (

@@ -1,6 +1,7 @@
 """Staff and technician mode (after a staff card and PIN): device health with a test for
-each device, lockers (loading, expired retrieval), outbox and the reconciliation list, alarms
-and the configuration summary, restart. Four tabs, so each fits a portrait or landscape panel.
+each device, locker loading, expired retrieval (kiosk/ui/screens/staff_lockers.py), outbox and
+the reconciliation list, alarms and the configuration summary, restart (asked twice). Five
+tabs, so each fits a portrait or landscape panel.
 
 Every button is an intent (StaffActionRequested); the outcome comes back in ``last_result``.
 """
@@ -22,12 +23,13 @@ from kiosk.ui.presenters.text import (
 )
 from kiosk.ui.presenters.views import StaffView
 from kiosk.ui.screens.base import KioskScreen, Send
+from kiosk.ui.screens.staff_lockers import LockerPages
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.base import FitLabel, restyle
 from kiosk.ui.widgets.buttons import KioskButton
 from kiosk.ui.widgets.rows import RowAction, RowList
 
-TABS = ("devices", "lockers", "outbox", "settings")
+TABS = ("devices", "lockers", "expired", "outbox", "settings")
 
 
 def _button(role: str, name: str, on_release) -> KioskButton:
@@ -42,6 +44,7 @@ class StaffScreen(KioskScreen):
         super().__init__("staff", send, **kwargs)
         self.tab = "devices"
         self._texts: Texts | None = None
+        self._tab_hint = ""
         self.title = FitLabel(role="title", lines=1, bold=True)
         self.result = FitLabel(role="body", lines=1, colour="muted")
         self.tab_bar = BoxLayout(orientation="horizontal", spacing=12, size_hint_y=None)
@@ -59,7 +62,7 @@ class StaffScreen(KioskScreen):
         bottom = BoxLayout(orientation="horizontal", spacing=24, size_hint_y=None)
         self.restart = KioskButton(role="danger", fixed_height=False)
         self.restart.action_name = "restart"
-        self.restart.bind(on_release=lambda *_: self._act("restart"))
+        self.restart.bind(on_release=lambda *_: self._restart_pressed())
         self.leave = KioskButton(role="primary", fixed_height=False)
         self.leave.action_name = "leave"
         self.leave.bind(on_release=lambda *_: self.send(Finished()))
@@ -70,7 +73,7 @@ class StaffScreen(KioskScreen):
         bottom.add_widget(self.restart)
         bottom.add_widget(self.leave)
         self.bottom = bottom
-        self.sidebar = BoxLayout(orientation="vertical", spacing=24, size_hint_x=0.3)
+        self.sidebar = BoxLayout(orientation="vertical", spacing=20, size_hint_x=0.3)
         self.main = BoxLayout(orientation="vertical", spacing=14)
         self.columns = BoxLayout(orientation="horizontal", spacing=32)
         self.gap = BoxLayout()
@@ -102,8 +105,8 @@ class StaffScreen(KioskScreen):
         if self.portrait:
             self.tab_bar.height = self.bottom.height = height
             return
-        height = max(self.theme.min_target, height * 0.75)
-        self.tab_bar.height = height * 4 + 36
+        height = max(self.theme.min_target, height * 0.6)  # five tabs in the sidebar
+        self.tab_bar.height = height * len(TABS) + self.tab_bar.spacing * (len(TABS) - 1)
         # A third button (Room bookings) in the sidebar: slimmer, still a 15 mm target.
         rows = max(2, len(self.bottom.children))
         slim = max(self.theme.min_target, self.theme.button_height * (0.75 if rows < 3 else 0.6))
@@ -113,21 +116,25 @@ class StaffScreen(KioskScreen):
         super().forget()
         self.devices.clear()
         self.recon.clear()
+        self.lockers.forget()
+        self._tab_hint = ""
         self.show_tab("devices")
 
     def _act(self, action: str, target: str = "") -> None:
         self.send(StaffActionRequested(action, target))
+
+    def _restart_pressed(self) -> None:
+        asked = isinstance(self.view, StaffView) and self.view.restart_asked
+        self._act("restart", "confirm" if asked else "")
 
     def _build_pages(self) -> None:
         self.devices = RowList(
             5, on_action=lambda d: self._act("test", d), title_lines=1, compact=True
         )
         self.pages["devices"].add_widget(self.devices)
-        self.lockers_line = FitLabel(role="heading", lines=2)
-        self.load = _button("primary", "load", lambda: self._act("load"))
-        self.expired = _button("secondary", "expired", lambda: self._act("open_expired"))
-        for widget in (self.lockers_line, self.load, self.expired):
-            self.pages["lockers"].add_widget(widget)
+        self.lockers = LockerPages(self._act)
+        self.pages["lockers"] = self.lockers.load_page
+        self.pages["expired"] = self.lockers.expired_page
         self.outbox_line = FitLabel(role="heading", lines=2)
         self.send_now = _button("primary", "send_now", lambda: self._act("send_outbox"))
         self.recon_title = FitLabel(role="heading", lines=1, bold=True)
@@ -140,8 +147,8 @@ class StaffScreen(KioskScreen):
         self.config = FitLabel(role="small", lines=8)
         for widget in (self.alarms_title, self.alarms, self.config_title, self.config):
             self.pages["settings"].add_widget(widget)
-        for page in self.pages.values():
-            page.add_widget(BoxLayout())
+        for tab in ("devices", "outbox", "settings"):
+            self.pages[tab].add_widget(BoxLayout())
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
@@ -150,6 +157,7 @@ class StaffScreen(KioskScreen):
             restyle(page, theme)
         self.devices.apply_theme(theme)
         self.recon.apply_theme(theme)
+        self.lockers.apply_theme(theme)
 
     def show_tab(self, tab: str) -> None:
         self.tab = tab
@@ -162,12 +170,16 @@ class StaffScreen(KioskScreen):
 
     def render(self, view: StaffView, tr: Texts) -> None:  # type: ignore[override]
         self.view, self._texts = view, tr
+        if view.tab in self.pages and view.tab != self._tab_hint:
+            self._tab_hint = view.tab  # a locker action's outcome is on its own tab, once
+            self.show_tab(view.tab)
         self.title.text = tr.gettext("Staff mode") + (
             f" · {view.staff_name}" if view.staff_name else ""
         )
         labels = {
             "devices": tr.gettext("Devices"),
-            "lockers": tr.gettext("Lockers"),
+            "lockers": tr.gettext("Load lockers"),
+            "expired": tr.gettext("Expired"),
             "outbox": tr.gettext("Outbox"),
             "settings": tr.gettext("Alarms and settings"),
         }
@@ -175,9 +187,15 @@ class StaffScreen(KioskScreen):
             button.text = labels[name]
             button.set_selected(name == self.tab)
         self.result.text = staff_result(view.last_action, view.last_target, tr)
+        if view.restart_asked:
+            self.result.text = tr.gettext("Restart the kiosk now? Tap again to confirm.")
         self._render_devices(view, tr)
         self._render_pages(view, tr)
-        self.restart.text = tr.gettext("Restart the kiosk")
+        self.restart.text = (
+            tr.gettext("Yes, restart now")
+            if view.restart_asked
+            else tr.gettext("Restart the kiosk")
+        )
         self.leave.text = tr.gettext("Leave staff mode")
         self.rooms.text = tr.gettext("Room bookings")
         if view.offers_rooms and self.rooms.parent is None:
@@ -200,11 +218,7 @@ class StaffScreen(KioskScreen):
         self.devices.show(rows, lambda n: "", "", 5)
 
     def _render_pages(self, view: StaffView, tr: Texts) -> None:
-        self.lockers_line.text = tr.gettext(
-            "Reservations to load: %(load)s · Expired pickups: %(expired)s"
-        ) % {"load": tr.number(view.to_load), "expired": tr.number(view.expired)}
-        self.load.text = tr.gettext("Load the locker")
-        self.expired.text = tr.gettext("Open expired compartments")
+        self.lockers.render(view, tr)
         self.outbox_line.text = tr.gettext("Waiting to send: %(pending)s · Failed: %(failed)s") % {
             "pending": tr.number(view.outbox_pending),
             "failed": tr.number(view.outbox_failed),

@@ -37,6 +37,7 @@ from kiosk.ui.presenters.views import (
     PickupView,
     ReceiptView,
     ReconciliationLine,
+    RetrievedLine,
     Screen,
     StaffView,
     UiState,
@@ -134,6 +135,32 @@ VIEWS = {
             (("kiosk.id", "kiosk-1"), ("ui.orientation", "portrait")),
             "test",
             "printer",
+        ),
+    ),
+    "staff-load": UiState(
+        Screen.STAFF,
+        StaffView(
+            "Ona Bibliotekininkė",
+            to_load=3,
+            tab="lockers",
+            load_stage="loaded",
+            load_compartment="12",
+            notice_sent=False,
+        ),
+    ),
+    "staff-load-refused": UiState(
+        Screen.STAFF,
+        StaffView(tab="lockers", load_stage="refused", load_refusal="no_free_compartment"),
+    ),
+    "staff-expired": UiState(
+        Screen.STAFF,
+        StaffView(
+            "Ona Bibliotekininkė",
+            expired=7,
+            tab="expired",
+            can_print=True,
+            restart_asked=True,
+            retrieved=tuple(RetrievedLine(str(n), f"4000{n}", LONG) for n in range(1, 8)),
         ),
     ),
 }
