@@ -140,7 +140,8 @@ def _app_monitoring(settings: Settings) -> tuple[Settings, str | None]:
 
 
 def _wait_for_stop() -> None:
+    """Until Ctrl-C or SIGTERM; both just end the wait, so everything stops in order."""
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with contextlib.suppress(KeyboardInterrupt):
-        stop.wait()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    stop.wait()
