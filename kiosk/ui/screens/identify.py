@@ -11,17 +11,16 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.ui.presenters.intents import Cancelled, CardPresented, PinEntered
 from kiosk.ui.presenters.text import IDENTIFY_ERRORS, Texts
 from kiosk.ui.presenters.views import IdentifyView
-from kiosk.ui.screens.base import KioskScreen, Send, flipping
-from kiosk.ui.theme import Theme
+from kiosk.ui.screens.base import Send
+from kiosk.ui.screens.keypad_screen import GuidedKeypadScreen
 from kiosk.ui.widgets.base import FitLabel
 from kiosk.ui.widgets.buttons import KioskButton
 from kiosk.ui.widgets.keypad import NumberPad
 
 
-class IdentifyScreen(KioskScreen):
+class IdentifyScreen(GuidedKeypadScreen):
     def __init__(self, send: Send, announce=None, **kwargs: object) -> None:
         super().__init__("identify", send, **kwargs)
-        columns = flipping(spacing=40)
         guide = BoxLayout(orientation="vertical", spacing=20)
         self.title = FitLabel(role="title", lines=2, bold=True)
         self.hint = FitLabel(role="body", lines=2, colour="muted")
@@ -42,27 +41,7 @@ class IdentifyScreen(KioskScreen):
             on_key=announce,
         )
         self.detachable = [self.card_pad, self.pin_pad]
-        self.pads = BoxLayout(orientation="vertical")
-        columns.add_widget(guide)
-        columns.add_widget(self.pads)
-        self.root_panel.add_widget(columns)
-        self.guide = guide
-        guide.bind(minimum_height=lambda *_: self._size_guide())
-
-    def set_orientation(self, portrait: bool) -> None:
-        super().set_orientation(portrait)
-        self._size_guide()
-
-    def _size_guide(self) -> None:
-        if self.portrait:
-            self.guide.size_hint = (1, None)
-            self.guide.height = self.guide.minimum_height
-        else:
-            self.guide.size_hint = (0.45, 1)
-
-    def apply_theme(self, theme: Theme) -> None:
-        super().apply_theme(theme)
-        self._size_guide()
+        self._lay_out(guide)
 
     def render(self, view: IdentifyView, tr: Texts) -> None:  # type: ignore[override]
         self.view = view
