@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from kiosk.core.errors import LibrarySystemError
 from kiosk.core.lockers.ports import Checkout, HoldCheckin
-from kiosk.core.model import Patron
+from kiosk.core.model import Patron, lists_item
 from kiosk.core.outbox import EntryKind, Outbox, OutboxEntry
 from kiosk.core.ports import LibrarySystem
 from kiosk.core.privacy import mask_card
@@ -140,7 +140,7 @@ class LockerLibrary:
         if not item.on_loan:
             return False
         patron = self._call(self.library.patron(patron_id, details="charged"))
-        return any(e == item_id or e.startswith(item_id + " ") for e in patron.charged_items)
+        return lists_item(patron.charged_items, item_id)
 
     def _online(self) -> bool:
         """After a refusal: is the ILS really deciding, or refusing because it is offline

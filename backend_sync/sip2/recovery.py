@@ -13,18 +13,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kiosk.core.errors import OutcomeUnknown
-from kiosk.core.model import HoldResult, Item, LoanResult, Patron, PaymentResult, ReturnResult
+from kiosk.core.model import (
+    HoldResult,
+    Item,
+    LoanResult,
+    Patron,
+    PaymentResult,
+    ReturnResult,
+    lists_item,
+)
 
 if TYPE_CHECKING:
     from backend_sync.sip2.client import Sip2Client
 
 # Circulation statuses (spec 18) that mean "not on loan any more" after a checkin.
 _RETURNED = frozenset({"03", "08", "09", "10", "11"})
-
-
-def _lists(entries: tuple[str, ...], item_id: str) -> bool:
-    """AU/AS entries are an item id, sometimes followed by a title: match the id only."""
-    return any(entry == item_id or entry.startswith(item_id + " ") for entry in entries)
 
 
 class Recovery:
@@ -36,7 +39,7 @@ class Recovery:
         if not item.on_loan:
             return None
         patron = await self.client.patron(card, pin, details="charged")
-        if not _lists(patron.charged_items, item_id):
+        if not lists_item(patron.charged_items, item_id):
             return None  # on loan to someone else: sending again gets the ACS's refusal
         return LoanResult(
             ok=True,
@@ -104,7 +107,7 @@ class Recovery:
             raise OutcomeUnknown("hold change: the ACS's lists cannot tell if it was applied")
         patron = await self.client.patron(card, details="hold")
         unavailable = await self.client.patron(card, details="unavailable_holds")
-        present = _lists(patron.hold_items + unavailable.unavailable_holds, item_id)
+        present = lists_item(patron.hold_items + unavailable.unavailable_holds, item_id)
         if present == (mode == "+"):
             return HoldResult(ok=True, available=False, card=card, item_id=item_id)
         return None

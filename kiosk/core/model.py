@@ -59,6 +59,12 @@ class Patron:
         return bool(self.valid) and "charge_denied" not in self.flags
 
 
+def lists_item(entries: tuple[str, ...], item_id: str) -> bool:
+    """Whether a patron's item list (AU, AS … entries) holds `item_id`; some ACSs follow the id
+    with a space and the title, so only the id is compared."""
+    return any(entry == item_id or entry.startswith(item_id + " ") for entry in entries)
+
+
 @dataclass(frozen=True)
 class Item:
     item_id: str
