@@ -45,6 +45,7 @@ class Queued:
     in_doubt: bool
     check: dict[str, Any]
     added_at: float
+    live_here: bool = False  # this process's domain is sending it now (see OutboxStore.add)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ class OutboxStore:
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = datetime.now) -> None:
         self.engine = engine
         self.clock = clock
+        # Live entries this process's domain wrote and has not settled yet: a replayer in
+        # this process knows they are being sent, however slow the send, and never takes
+        # them for a dead process's leftovers (live_grace_s is for other processes).
+        self._live_here: set[str] = set()
 
     # ---- the port's operations ---------------------------------------------------------
 
@@ -92,17 +97,22 @@ class OutboxStore:
                 db.execute(insert(outbox).values(entry_values(entry, self.clock().timestamp())))
         except IntegrityError:
             return False
+        if not entry.offline:
+            self._live_here.add(entry.key)
         return True
 
     def mark_done(self, key: str, result: dict[str, Any]) -> None:
         self.record([Outcome(key, EntryState.DONE, result)])
+        self._live_here.discard(key)
 
     def mark_rejected(self, key: str, reason: str, result: dict[str, Any]) -> None:
         self.record([Outcome(key, EntryState.REJECTED, result, reason)])
+        self._live_here.discard(key)
 
     def note_attempt(self, key: str, reason: str) -> None:
         """The domain tried (or went offline) and keeps the entry for replay. An entry the
         replayer already settled (it may be quicker than the domain's note) stays as it is."""
+        self._live_here.discard(key)
         with self.engine.begin() as db:
             db.execute(
                 update(outbox)
@@ -118,6 +128,7 @@ class OutboxStore:
     def keep_for_replay(self, key: str, reason: str) -> None:
         """The domain finished its side of a transaction it never sent: from now on the
         entry is an offline one, replayed without asking the ILS first."""
+        self._live_here.discard(key)
         with self.engine.begin() as db:
             db.execute(
                 update(outbox)
@@ -176,8 +187,16 @@ class OutboxStore:
                 .order_by(outbox.c.seq)
                 .limit(limit)
             ).all()
+        live = set(self._live_here)
         return [
-            Queued(entry_from_row(r), r.seq, bool(r.in_doubt), json.loads(r.check), r.added_at)
+            Queued(
+                entry_from_row(r),
+                r.seq,
+                bool(r.in_doubt),
+                json.loads(r.check),
+                r.added_at,
+                r.key in live,
+            )
             for r in rows
         ]
 

@@ -48,7 +48,8 @@ log = logging.getLogger("knygomatas.sync")
 class ReplayPolicy:
     honours_no_block: bool = True
     window: int = 32
-    live_grace_s: float = 120.0
+    live_grace_s: float = 120.0  # for live entries of another (perhaps dead) process
+    live_here_max_s: float = 600.0  # this process's own, should its domain never settle one
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def plan_window(
     seen: set[str] = set()
     for queued in queue[: policy.window]:
         entry = queued.entry
-        if _domains(queued, now, policy.live_grace_s):
+        if _domains(queued, now, policy):
             return window, "" if window else f"waiting for the live transaction {entry.key}"
         if subject(entry) in seen or (window and entry.kind in SOLO):
             break
@@ -93,10 +94,14 @@ def plan_window(
     return window, ""
 
 
-def _domains(queued: Queued, now: float, grace_s: float) -> bool:
+def _domains(queued: Queued, now: float, policy: ReplayPolicy) -> bool:
     """A live entry belongs to the domain (it is sending it now) until it notes an attempt or
-    the grace period passes."""
+    the grace period passes; one this process's domain is sending is left to it longer (its
+    send may be slow, it is not dead), bounded so that a domain bug cannot stall replay."""
     entry = queued.entry
+    grace_s = policy.live_grace_s
+    if queued.live_here:
+        grace_s = max(grace_s, policy.live_here_max_s)
     fresh = now - queued.added_at < grace_s
     return not entry.offline and entry.attempts == 0 and not queued.in_doubt and fresh
 

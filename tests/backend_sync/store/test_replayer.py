@@ -25,6 +25,12 @@ def replay(
     return asyncio.run(with_client(sim, body))
 
 
+def dead_kiosk(store: OutboxStore) -> OutboxStore:
+    """Another process on the same store file (a kiosk that was killed): its live entries
+    are not this process's, so only live_grace_s protects them."""
+    return OutboxStore(store.engine)
+
+
 def test_offline_entries_replay_in_order_with_no_block_and_the_kiosks_date(sim, store) -> None:
     a, b = free_items(sim, 2)
     for e in (
@@ -118,7 +124,7 @@ def test_live_entry_waits_for_the_domain_then_is_checked_before_sending(sim, sto
     a, b = free_items(sim, 2)
     now = datetime.now()
     store.add(checkout("offline", JONAS, a))
-    store.add(checkout("live", JONAS, b, offline=False))
+    dead_kiosk(store).add(checkout("live", JONAS, b, offline=False))
     store.add(checkin("after", a))
     waiting = replay(sim, store, ReplayPolicy(live_grace_s=3600), clock=lambda: now)
     assert waiting.done == 1 and "live" in waiting.stopped and not waiting.unreachable
@@ -134,10 +140,30 @@ def test_live_entry_waits_for_the_domain_then_is_checked_before_sending(sim, sto
 
 def test_interrupted_live_entry_not_applied_goes_to_staff_unsent(sim, store) -> None:
     (a,) = free_items(sim, 1)
-    store.add(checkout("live", JONAS, a, offline=False))  # the kiosk died before the answer
+    dead_kiosk(store).add(checkout("live", JONAS, a, offline=False))  # died before the answer
     report = replay(sim, store, ReplayPolicy(live_grace_s=0))
     assert report.rejected == 1 and "interrupted" in store.get("live").reason
     assert sim.library.count("checkout", a) == 0
+
+
+def test_a_slow_live_entry_of_this_process_is_left_to_its_domain_past_the_grace(
+    sim, store
+) -> None:
+    """The kiosk is alive and still sending (a slow ILS, a slow pad write): a replayer in the
+    same process must not take the entry for a dead kiosk's and send it to staff."""
+    (a,) = free_items(sim, 1)
+    store.add(checkout("slow", JONAS, a, offline=False))
+    sim.library.checkout(JONAS, a, AT)  # the ILS applied it; the domain writes security now
+    later = datetime.now() + timedelta(seconds=30)
+    report = replay(sim, store, ReplayPolicy(live_grace_s=0), clock=lambda: later)
+    assert "slow" in report.stopped and store.get("slow").state is EntryState.PENDING
+    store.mark_done("slow", {"ok": True})  # the domain finished its side
+    assert store.get("slow").state is EntryState.DONE
+    # a domain that never settles its entry cannot stall replay for ever
+    store.add(checkout("stuck", ONA, a, offline=False))
+    policy = ReplayPolicy(live_grace_s=0, live_here_max_s=10)
+    report = replay(sim, store, policy, clock=lambda: later)
+    assert report.rejected == 1 and store.get("stuck").reason.startswith("interrupted")
 
 
 def test_live_entry_the_domain_kept_for_replay_is_replayed_with_no_block(sim, store) -> None:
