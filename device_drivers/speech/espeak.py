@@ -36,12 +36,18 @@ class EspeakSpeaker:
             raise SpeechUnavailable(f"{options.binary} not found: install the espeak-ng package")
         self._path = path
         self._options = options
+        self._amplitude = options.amplitude
         self._current: subprocess.Popen[bytes] | None = None
+
+    def set_volume(self, share: float) -> None:
+        """Loudness from 0 (silent) to 1 (espeak-ng's loudest, amplitude 200; the default
+        amplitude 100 is 0.5), for the next utterance."""
+        self._amplitude = round(200 * min(1.0, max(0.0, share)))
 
     def command(self, language: str) -> list[str]:
         voice = VOICES.get(language, "en-gb")
         options = self._options
-        argv = [self._path, "-v", voice, "-s", str(options.rate_wpm), "-a", str(options.amplitude)]
+        argv = [self._path, "-v", voice, "-s", str(options.rate_wpm), "-a", str(self._amplitude)]
         if options.wav_file:
             argv += ["-w", options.wav_file]
         elif options.output_device:

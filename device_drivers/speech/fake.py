@@ -12,7 +12,11 @@ class FakeSpeaker:
     def __init__(self) -> None:
         self.spoken: list[tuple[str, str]] = []
         self.stops = 0
+        self.volume = 0.5
         self._speaking = False
+
+    def set_volume(self, share: float) -> None:
+        self.volume = min(1.0, max(0.0, share))
 
     def speak(self, text: str, language: str) -> None:
         self.stop()

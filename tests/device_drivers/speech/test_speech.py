@@ -66,3 +66,20 @@ def test_fake_records_and_counts_interruptions() -> None:
     assert fake.spoken == [("lt", "Sveiki"), ("en", "Hello")]
     assert fake.stops == 2 and not fake.speaking()
     assert fake.heard() == "Sveiki\nHello"
+
+
+@needs_espeak
+def test_the_volume_step_changes_how_loud_espeak_speaks(tmp_path: Path) -> None:
+    import array
+
+    def peak(share: float) -> int:
+        out = tmp_path / f"{share}.wav"
+        speaker = EspeakSpeaker(EspeakOptions(rate_wpm=300, wav_file=str(out)))
+        speaker.set_volume(share)
+        speaker.speak(PHRASES["lt"], "lt")
+        speaker.wait(timeout_s=20)
+        with wave.open(str(out)) as sound:
+            samples = array.array("h", sound.readframes(sound.getnframes()))
+        return max(abs(s) for s in samples)
+
+    assert peak(1.0) > 1.5 * peak(0.25) > 0

@@ -1,0 +1,1 @@
+"""`kiosk sim jack`: plug and unplug headphones without a sound card, through a FIFO."""
