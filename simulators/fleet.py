@@ -1,8 +1,9 @@
 """The fleet: every simulator a configuration file names, started together on loopback.
 
 For each table of the kiosk's config that points at a simulated system ([ils], [rfid],
-[lockers], [printer], [rooms]) it starts that simulator on the port the table names (so a
-kiosk run with the same file finds them), each with its control API on its usual port (the
+[lockers], [printer], [rooms], [smtp]; and the feed when [ui] new_books_feed_url is on
+loopback) it starts that simulator on the port the table names (so a kiosk run with the same
+file finds them), each with its control API on its usual port (the
 one the `kiosk sim X …` commands use by default), and stops them all cleanly. With
 ``any_ports`` every port is picked free instead (tests run in parallel) and
 ``kiosk_settings()`` gives the config rewritten to point at them.
@@ -24,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 from kiosk.settings import Settings
 from simulators.control import LOOPBACK, ControlServer
+from simulators.feeds.model import demo_model
+from simulators.feeds.server import FeedSimulator
 from simulators.ils.simulator import IlsSimulator
 from simulators.lockers.bank import LockerBankSimulator
 from simulators.mail.sink import MailSink
@@ -34,10 +37,11 @@ from simulators.printer.server import PrinterSimulator, SimulatorOptions
 from simulators.rfid.app import RfidSimulator
 from simulators.rooms.server import LibCalSimulator
 
-ORDER = ("ils", "rfid", "lockers", "printer", "rooms", "smtp")
+ORDER = ("ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed")
 # the control ports `kiosk sim X ACTION` reaches by default (printer: its sim.json instead)
 CONTROL_PORTS = {
     "ils": 6002, "rfid": 10081, "lockers": 8502, "printer": 9101, "rooms": 8094, "smtp": 8026,
+    "feed": 8098,
 }  # fmt: skip
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 
@@ -164,12 +168,31 @@ class Fleet:
         return Running("smtp", f"{LOOPBACK}:{sink.port}", sink.control.url, sink.stop, sink,
                        {"folder": str(out.resolve())})  # fmt: skip
 
+    def _feed(self) -> Running:
+        url = self.settings.ui.new_books_feed_url
+        sim = FeedSimulator(demo_model(), self._wire(_port("feed", url, 80))).start()
+        control = ControlServer(sim.actions(), self._control("feed")).start()
+
+        def stop() -> None:
+            control.stop()
+            sim.stop()
+
+        return Running("feed", sim.url, control.url, stop, sim)
+
+    def _configured(self, name: str) -> bool:
+        if name == "feed":  # no table of its own: [ui] names it; a real OPAC's feed stays real
+            ui = self.settings.ui
+            host = urlsplit(ui.new_books_feed_url).hostname
+            return ui.new_books_source == "feed" and host in LOOPBACK_NAMES
+        return getattr(self.settings, name) is not None
+
     # -- life cycle ---------------------------------------------------------------------
     def start(self) -> Fleet:
         starters = {"ils": self._ils, "rfid": self._rfid, "lockers": self._lockers,
-                    "printer": self._printer, "rooms": self._rooms, "smtp": self._smtp}  # fmt: skip
+                    "printer": self._printer, "rooms": self._rooms, "smtp": self._smtp,
+                    "feed": self._feed}  # fmt: skip
         for name in ORDER:
-            if getattr(self.settings, name) is None:
+            if not self._configured(name):
                 continue
             try:
                 self.running[name] = starters[name]()
@@ -219,7 +242,7 @@ class Fleet:
 
 
 def _point(data: dict[str, Any], name: str, running: Running) -> None:
-    section = data[name]
+    section = data["ui"] if name == "feed" else data[name]
     match name:
         case "ils":
             section["host"], port = running.address.rsplit(":", 1)
@@ -236,3 +259,8 @@ def _point(data: dict[str, Any], name: str, running: Running) -> None:
         case "smtp":
             section["host"], port = running.address.rsplit(":", 1)
             section["port"] = int(port)
+        case "feed":  # the configured path and query, on the simulator's address
+            where = urlsplit(running.address).netloc
+            section["new_books_feed_url"] = (
+                urlsplit(section["new_books_feed_url"])._replace(netloc=where).geturl()
+            )

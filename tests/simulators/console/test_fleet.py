@@ -26,7 +26,8 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def test_every_configured_simulator_runs_with_its_control_api(running) -> None:
-    assert set(running.fleet.running) == {"ils", "rfid", "lockers", "printer", "rooms", "smtp"}
+    simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed"}
+    assert set(running.fleet.running) == simulated
     for name in running.fleet.running:
         assert ControlClient(running.fleet.running[name].control).call("status")
 
@@ -118,7 +119,8 @@ def test_kiosk_sim_up_prints_where_everything_is_and_stops_on_sigterm(tmp_path: 
     try:
         line = process.stdout.readline()
         described = json.loads(line)
-        assert set(described) == {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "console"}
+        simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed"}
+        assert set(described) == simulated | {"console"}
         assert ControlClient(described["lockers"]["control"]).call("status")["boards"]
         assert described["console"].startswith("http://127.0.0.1:")
     finally:
