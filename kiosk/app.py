@@ -187,6 +187,7 @@ def circulation_rules(section: CirculationSection, connections: int = 1) -> Circ
         card_pattern=section.card_pattern,
         item_pattern=section.item_pattern,
         staff_card_pattern=section.staff_card_pattern,
+        staff_pin_hash=section.staff_pin_hash.get_secret_value(),
         expired_markers=section.expired_markers,
         ils_connections=connections,
     )

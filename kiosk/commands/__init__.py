@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "kiosk.commands.lockers",
     "kiosk.commands.sync",
     "kiosk.commands.stats",
+    "kiosk.commands.staff",
     "kiosk.telemetry.cli",
     "kiosk.commands.run",
     "kiosk.commands.sim",

@@ -32,6 +32,7 @@ class CirculationRules:
     card_pattern: str = r"^[0-9]{10}$"
     item_pattern: str = r"^[0-9]{13}$"
     staff_card_pattern: str = ""
+    staff_pin_hash: str = field(default="", repr=False)  # the technician PIN (staff_auth.py)
     expired_markers: tuple[str, ...] = ()
     ils_connections: int = 1  # checkouts in flight side by side (a LibraryPool of this size)
 

@@ -31,6 +31,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please pay them at the cash register.",
     ),
     "patron.card_not_valid": ("This is not a library card number.", ""),
+    "staff.no_local_pin": (
+        "Staff sign-in is not possible: the library system cannot be reached "
+        "and this kiosk has no technician PIN.",
+        "A technician PIN can be set in the kiosk's configuration.",
+    ),
     "item.on_hold_for_other": ("This item is on hold for another reader.", STAFF),
     "item.not_for_loan": ("This item can only be used in the library.", STAFF),
     "item.already_yours": ("You have already borrowed this item.", ""),

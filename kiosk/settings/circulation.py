@@ -2,6 +2,9 @@
 
 Validated here so that a wrong value stops the kiosk at start with the file and key named;
 the domain core receives the plain values (kiosk/app.py turns them into core rules).
+``staff_pin_hash`` is a secret (hidden by `kiosk config check`) and is parsed here with the
+core's own parser (kiosk/core/staff_auth.py), so a malformed line is a ConfigError at load,
+never a surprise the day the ILS is down.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
+from kiosk.core.staff_auth import PinHash
 from kiosk.settings.base import Section
 
 
@@ -26,6 +30,7 @@ class CirculationSection(Section):
     card_pattern: str = r"^[0-9]{10}$"
     item_pattern: str = r"^[0-9]{13}$"
     staff_card_pattern: str = ""
+    staff_pin_hash: SecretStr = SecretStr("")  # scrypt$N$r$p$salt$hash: kiosk staff hash-pin
     expired_markers: tuple[str, ...] = ("galiojimas pasibaigė", "expired")
     offline_policy: Literal["none", "returns", "returns_and_checkouts"] = "returns"
     offline_max_checkouts: int = Field(default=5, ge=0, le=100)
@@ -39,6 +44,14 @@ class CirculationSection(Section):
         except re.error as exc:
             raise ValueError(f"not a regular expression: {exc}") from None
         return value
+
+    @field_validator("staff_pin_hash")
+    @classmethod
+    def _pin_hash(cls, value: SecretStr) -> SecretStr:
+        text = value.get_secret_value().strip()
+        if text:
+            PinHash.parse(text)  # a PinHashError (ValueError) names what is wrong, not the hash
+        return SecretStr(text)
 
     @model_validator(mode="after")
     def _warn_before_end(self) -> CirculationSection:

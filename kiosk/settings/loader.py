@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from kiosk.settings.model import Settings
 
 DEFAULT_CONFIG_ENV = "KIOSK_CONFIG"
-_SECRET_KEY = re.compile(r"password|secret|token", re.IGNORECASE)
+_SECRET_KEY = re.compile(r"password|secret|token|pin_hash", re.IGNORECASE)
 DEFAULT_CONFIG_PATHS = ("config/kiosk.toml", "/etc/knygomatas/kiosk.toml")
 
 

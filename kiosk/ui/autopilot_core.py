@@ -9,7 +9,7 @@ visit, once per language: card and PIN, a stack borrowed, a language switch, my 
 Renew all, the core's idle warning (its clock moved on) and "extend my time", the printed
 receipt, goodbye; the same books returned without login, the receipt by e-mail (typed on the
 Lithuanian keyboard, kept by the mail catcher simulator); a locker pickup by door code and the
-door closed; the staff screen (a staff card), a printer test, its tabs.
+door closed; the staff screen (a staff card and the staff PIN), a printer test, its tabs.
 
 Imported only after kiosk/ui/boot.configure_kivy (it imports Kivy through autopilot_run).
 """
@@ -30,7 +30,9 @@ from kiosk.ui.presenters.views import PickupView, Screen, StaffView
 PATRON, PIN = "2100000001", "1234"  # simulators/ils/data/demo_library.json
 STACK = ("9786090100011", "9786090100042")  # on the shelf: Metai, Kurmelis
 HELD_HERE = "9786090100257"  # on loan to Ona, held for Žygimantas at KNYGOMATAS-1
-STAFF_CARD = "9900000001"  # config/demo.toml [circulation] staff_card_pattern
+# config/demo.toml [circulation] staff_card_pattern; its PIN is checked at the ILS simulator
+# (demo_library.json) and is also the demo's offline technician PIN (staff_pin_hash)
+STAFF_CARD, STAFF_PIN = "9900000001", "4321"
 EMAIL = ("o", "n", "a", "@", "p", "a", "s", "t", "a", "s", ".lt")  # the e-mail keyboard's keys
 LOCKER_STAFF, LOCKER_STAFF_PIN = "2100000007", "7890"  # [lockers] staff_card_pattern
 
@@ -305,16 +307,21 @@ class CoreAutopilotRun(AutopilotRun):
         return [
             *steps,
             Step(
-                "staff-devices",
+                "staff-pin",
                 (
                     tap(f"language:{language}"),
                     NEXT_FRAME,
                     tap("start"),
                     NEXT_FRAME,
                     *keys(STAFF_CARD, "ok"),
-                    self.core(State.STAFF),
-                    staff,
+                    self.core(State.AWAITING_PIN),
+                    NEXT_FRAME,
                 ),
+                Screen.IDENTIFY,
+            ),
+            Step(
+                "staff-devices",
+                (*keys(STAFF_PIN, "ok"), self.core(State.STAFF), staff),
                 Screen.STAFF,
             ),
             Step("staff-test-printer", (self.test_printer, NEXT_FRAME), Screen.STAFF),

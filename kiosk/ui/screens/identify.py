@@ -47,7 +47,9 @@ class IdentifyScreen(GuidedKeypadScreen):
         self.view = view
         staff = view.purpose == "staff"
         if view.card_seen:
-            self.title.text = tr.gettext("Enter your PIN")
+            self.title.text = (
+                tr.gettext("Enter the staff PIN") if staff else tr.gettext("Enter your PIN")
+            )
             self.hint.text = tr.gettext("Cover the keypad with your hand. Then press OK.")
             pad, other = self.pin_pad, self.card_pad
         else:

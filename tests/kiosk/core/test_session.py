@@ -31,12 +31,13 @@ from kiosk.core.session import (
     step,
 )
 from simulators.ils.simulator import IlsSimulator
+from simulators.models.ils_records import Patron as IlsPatron
 from simulators.models.outbox_fake import FakeOutbox
 from simulators.models.pad_fake import FakePad
 
 ONA, ONA_PIN = "2100000001", "1234"
 JONAS, JONAS_PIN = "2100000002", "2345"
-STAFF_CARD = "9900000001"
+STAFF_CARD, STAFF_PIN = "9900000001", "4321"  # a staff patron of the demo library
 AVAILABLE = "9786090100011"
 
 
@@ -253,8 +254,11 @@ def test_not_a_card_number_keeps_the_kiosk_idle(sim: IlsSimulator) -> None:
 def test_a_staff_card_goes_to_staff_mode_not_to_an_account(sim: IlsSimulator) -> None:
     async def body(k: Kiosk) -> None:
         await k.service.present_card(STAFF_CARD)
+        assert k.service.state is State.AWAITING_PIN and k.service.view.staff_login
+        assert sim.events.get("answered_63", 0) == 0  # nothing asked before the PIN
+        await k.service.enter_pin(STAFF_PIN)
         assert k.service.state is State.STAFF and k.service.view.patron_name == ""
-        assert sim.events.get("answered_63", 0) == 0
+        assert k.service.view.account is None and not k.pad.listening
         await k.service.done()
         assert k.service.state is State.IDLE
 
@@ -269,6 +273,7 @@ async def reach(k: Kiosk, state: State) -> None:
             await login(k, "2100009999", "1111")
         case State.STAFF:
             await k.service.present_card(STAFF_CARD)
+            await k.service.enter_pin(STAFF_PIN)
         case State.WORKING:
             await login(k)
         case State.RETURNS:
@@ -359,9 +364,11 @@ def test_a_staff_card_mid_session_is_a_staff_override(sim: IlsSimulator) -> None
     async def body(k: Kiosk) -> None:
         await login(k)
         await k.service.present_card(STAFF_CARD)
-        assert k.service.state is State.STAFF
+        assert k.service.state is State.AWAITING_PIN and k.service.view.patron_name == ""
         assert k.service.view.last_end is EndReason.STAFF_OVERRIDE
         assert sim.events["answered_35"] == 1
+        await k.service.enter_pin(STAFF_PIN)
+        assert k.service.state is State.STAFF
 
     run(sim, body)
 
@@ -461,8 +468,12 @@ def test_stale_taps_do_nothing(sim: IlsSimulator) -> None:
 
 
 def test_staff_cards_need_not_look_like_patron_cards(sim: IlsSimulator) -> None:
+    sim.library.add_patron(IlsPatron("STAFF-042", "Darbuotoja", "9876", category="staff"))
+
     async def body(k: Kiosk) -> None:
         await k.service.present_card("STAFF-042")
+        assert k.service.state is State.AWAITING_PIN
+        await k.service.enter_pin("9876")
         assert k.service.state is State.STAFF
 
     run(sim, body, staff_card_pattern=r"^STAFF-[0-9]{3}$")

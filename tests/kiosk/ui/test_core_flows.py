@@ -1,6 +1,7 @@
 """The app bound to the real patron session core: touches on the Kivy window go through
 kiosk/ui/core_session.py to CirculationService, which talks SIP2 over loopback to the ILS
-simulator and reads items from the in-process pad. Borrow, refusal words, renew and return."""
+simulator and reads items from the in-process pad. Borrow, refusal words, renew and return;
+staff mode behind the staff card and its PIN (the keypad says it is the staff PIN)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from simulators.models.outbox_fake import FakeOutbox
 from simulators.models.pad_fake import FakePad
 
 ONA, ONA_PIN = "2100000001", "1234"
+STAFF_CARD, STAFF_PIN = "9900000001", "4321"  # the demo library's staff patron
 METAI, KURMELIS = "9786090100011", "9786090100042"
 REFERENCE = "9786090100028"
 MARTI = "9786090100035"  # on loan to Ona
@@ -36,6 +38,7 @@ class CoreKiosk:
         self.loop = asyncio.new_event_loop()
         self.pending: list = []
         self.pad = FakePad()
+        self.sim = sim
         self.client = Sip2Client(
             Sip2Config(
                 endpoint=Endpoint(sim.host, sim.port, connect_timeout_s=5),
@@ -175,9 +178,8 @@ def test_a_staff_card_opens_staff_mode_with_device_health(kiosk) -> None:
     k.port.report(DeviceHealth("ils", DeviceKind.ILS, DeviceState.OK))
     k.port.report(DeviceHealth("printer", DeviceKind.PRINTER, DeviceState.DOWN, "paper out"))
     k.tap("start")
-    k.keys("9900000001")
-    if k.app.state.screen is Screen.IDENTIFY:  # the PIN, when the core asks for one
-        k.keys("1234")
+    k.keys(STAFF_CARD)
+    k.keys(STAFF_PIN)
     assert k.app.state.screen is Screen.STAFF
     staff = k.app.screens[Screen.STAFF]
     rows = [row for row in staff.devices.rows if row.parent is not None]
@@ -186,4 +188,33 @@ def test_a_staff_card_opens_staff_mode_with_device_health(kiosk) -> None:
         ("Bibliotekos sistema", "Veikia"),
     ]
     k.tap("leave")
+    assert k.app.state.screen is Screen.ATTRACT
+
+
+def test_a_staff_card_asks_for_the_staff_pin_on_the_masked_keypad(kiosk) -> None:
+    k = kiosk
+    k.tap("start")
+    k.keys(STAFF_CARD)
+    identify = k.app.screens[Screen.IDENTIFY]
+    assert k.app.state.screen is Screen.IDENTIFY and k.app.state.view.purpose == "staff"
+    assert identify.title.text == "Įveskite darbuotojo PIN kodą"
+    assert identify.pin_pad.parent is not None and identify.pin_pad.masked
+    k.keys("0000")
+    assert k.app.state.screen is Screen.IDENTIFY
+    assert identify.error.text == "! Neteisingas PIN kodas. Bandykite dar kartą."
+    assert identify.title.text == "Įveskite darbuotojo PIN kodą"
+    k.keys(STAFF_PIN)
+    assert k.app.state.screen is Screen.STAFF
+
+
+def test_staff_mode_is_refused_in_words_with_the_ils_down_and_no_local_pin(kiosk) -> None:
+    k = kiosk
+    k.sim.set_offline("refuse")
+    k.tap("start")
+    k.keys(STAFF_CARD)
+    k.keys(STAFF_PIN)
+    identify = k.app.screens[Screen.IDENTIFY]
+    assert k.app.state.screen is Screen.IDENTIFY
+    assert "nenustatytas techniko PIN kodas" in identify.error.text
+    k.tap("cancel")
     assert k.app.state.screen is Screen.ATTRACT

@@ -25,7 +25,7 @@ from tests.kiosk.ui.test_core_flows import CoreKiosk
 from tests.kiosk.ui.test_locker_pickup import make_bank
 
 ROOT = Path(__file__).resolve().parents[3]
-STAFF_CARD = "9900000001"
+STAFF_CARD, STAFF_PIN = "9900000001", "4321"  # the demo library's staff patron
 
 
 class BankRunner:
@@ -60,8 +60,7 @@ def staff(window, tmp_path):
         k.port.staff = StaffDesk(parts, k.client, on_restart=lambda: restarts.append("stop"))
         k.tap("start")
         k.keys(STAFF_CARD)
-        if k.app.state.screen is Screen.IDENTIFY:  # the PIN, when the core asks for one
-            k.keys("1234")
+        k.keys(STAFF_PIN)
         assert k.app.state.screen is Screen.STAFF
         yield k, bank, restarts
         k.close()

@@ -42,7 +42,7 @@ def test_control_api_faults_state_and_reset(start_sim, connect, sip) -> None:
     control = ControlClient(sim.start_control())
     status = control.call("status")
     assert status["dialect"] == "folio" and status["encoding"] == "cp850"
-    assert status["patrons"] == 12 and status["items"] == 40
+    assert status["patrons"] == 13 and status["items"] == 40
     assert control.call("drop", when="after", count=2)["drop_after"] == 2
     assert control.call("latency", ms=5)["latency_ms"] == 5
     assert control.call("garble", count=0)["garble"] == -1  # until cleared
@@ -165,7 +165,7 @@ def test_data_file_errors_name_the_file_and_the_key(tmp_path, text, message) -> 
 
 def test_demo_library_has_what_the_demo_needs(sip) -> None:
     library, accounts = load_library(today=sip.NOW.date())
-    assert len(library.patrons()) == 12 and len(library.items()) == 40
+    assert len(library.patrons()) == 13 and len(library.items()) == 40  # 12 + the staff card
     assert {a.user for a in accounts} == {"kiosk1", "knygomatas1"}
     waiting = [h for p in library.patrons() for h in library.holds_of(p.barcode) if h.waiting_since]
     assert {h.pickup for h in waiting} == {"KNYGOMATAS-1"}

@@ -88,3 +88,16 @@ def test_device_health_fills_the_staff_screen() -> None:
     assert rows["reader"].healthy
     assert not rows["locks"].healthy and rows["locks"].detail == "board-b2: timeout"
     assert not rows["printer"].healthy and "paper out" in rows["printer"].detail
+
+
+def test_a_staff_sign_in_asks_for_the_staff_pin() -> None:
+    session, _, shown = port()
+    session.on_view(SessionView(state=State.AWAITING_PIN, staff_login=True, pin_tries_left=3))
+    state = shown[-1]
+    assert state.screen is Screen.IDENTIFY
+    assert (state.view.purpose, state.view.card_seen) == ("staff", True)
+    refused = Notice("staff.no_local_pin")
+    session.on_view(SessionView(state=State.REFUSED, staff_login=True, notice=refused))
+    assert shown[-1].view.purpose == "staff" and "technician PIN" in shown[-1].view.message
+    session.on_view(SessionView(state=State.AWAITING_PIN))
+    assert shown[-1].view.purpose == "patron"
