@@ -69,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         console = start_console(fleet, 0 if args.any_ports else args.console_port)
         stack.callback(console.stop)
         where: dict[str, object] = {"simulators": fleet.describe(), "console": console.url}
+        jack = _jack_fifo(settings)
+        if jack:
+            where["headphone_jack"] = f"kiosk sim jack plug --device {jack}"
         app_runs = bool(args.autopilot) or (not args.no_ui and bool(os.environ.get("DISPLAY")))
         if app_runs and settings.ils is not None:
             # the app serves /metrics itself, from its own adapters (kiosk.assembly.build_kiosk)
@@ -101,6 +104,21 @@ def run(args: argparse.Namespace) -> int:
             )
         _wait_for_stop()
     return 0
+
+
+def _jack_fifo(settings: Settings) -> str:
+    """The headphone-jack simulator: the FIFO [ui] headphone_jack names, made if missing, so
+    `kiosk sim jack plug` switches the demo's speech on (docs/speech.md)."""
+    path = settings.ui.headphone_jack
+    if not path.startswith("/"):
+        return ""
+    try:
+        os.mkfifo(path, 0o660)
+    except FileExistsError:
+        pass  # made by an earlier demo (or it is a real node: the app reads it either way)
+    except OSError:
+        return ""  # the app logs the jack as unavailable; the demo goes on
+    return path
 
 
 def _start_monitoring(settings: Settings, stack: contextlib.ExitStack) -> str | None:

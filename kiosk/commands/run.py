@@ -96,33 +96,81 @@ def run_app(
 
 
 async def _serve(settings: Settings, demo_session: bool, exit_after: float | None) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        app, _ = await assemble_app(settings, stack, demo_session=demo_session)
+        if exit_after:
+            asyncio.get_running_loop().call_later(exit_after, app.stop)
+        await app.async_run(async_lib="asyncio")
+
+
+async def assemble_app(
+    settings: Settings,
+    stack: contextlib.AsyncExitStack,
+    *,
+    demo_session: bool = False,
+    speech: bool = True,
+):
+    """The touch app over the kiosk the settings describe, as `kiosk run` starts it: the
+    real core (kiosk.assembly.build_kiosk, its parts stopped by ``stack``) or the scripted
+    demo session, the room screens, espeak-ng (unless ``speech`` is False). Returns the
+    KioskApp (not running yet) and the Kiosk (None for the demo session). Also what
+    `kiosk bench ui-memory` measures."""
     from kiosk.i18n import Catalogs
     from kiosk.ui.app import KioskApp
     from kiosk.ui.autopilot import attract_view
 
     attract = attract_view(settings)
-    async with contextlib.AsyncExitStack() as stack:
-        if demo_session or settings.ils is None:
-            from kiosk.ui.demo_session import DemoSession
+    kiosk = None
+    if demo_session or settings.ils is None:
+        from kiosk.ui.demo_session import DemoSession
 
-            port = DemoSession(attract, date.today())
-        else:
-            from kiosk.assembly import build_kiosk
+        port = DemoSession(attract, date.today())
+    else:
+        from kiosk.assembly import build_kiosk
 
-            kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
-            port = kiosk.port
-        port = _with_rooms(settings, port, demo_session, kiosk if not demo_session else None)
-        app = KioskApp(
-            port,
-            Catalogs(),
-            settings.ui,
-            settings.kiosk.library_name,
-            default_language=settings.kiosk.language,
-            speaker=_speaker(settings),
-        )
-        if exit_after:
-            asyncio.get_running_loop().call_later(exit_after, app.stop)
-        await app.async_run(async_lib="asyncio")
+        kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
+        port = kiosk.port
+    port = _with_rooms(settings, port, demo_session, kiosk)
+    app = KioskApp(
+        port,
+        Catalogs(),
+        settings.ui,
+        settings.kiosk.library_name,
+        default_language=settings.kiosk.language,
+        speaker=_speaker(settings) if speech else None,
+    )
+    if speech:
+        _listen_to_the_jack(settings, app, stack)
+    _keep_new_books_fresh(settings, app, stack)
+    return app, kiosk
+
+
+def _keep_new_books_fresh(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
+    """[ui] new_books_source = "feed": the OPAC's feed, fetched on a worker thread now and
+    every new_books_refresh_s; the configured list stays up until it answers (docs/new-books.md)."""
+    from backend_sync.feeds.client import feed_from_settings, keep_fresh
+    from kiosk.ui.presenters.views import BookCard
+
+    feed = feed_from_settings(settings.ui)
+    if feed is None:
+        return
+
+    def show(books) -> None:
+        app.new_books_arrived(tuple(BookCard(book.title, book.author) for book in books))
+
+    every_s = settings.ui.new_books_refresh_s
+    task = asyncio.create_task(keep_fresh(feed, show, every_s, asyncio.to_thread), name="feed")
+    stack.callback(task.cancel)
+
+
+def _listen_to_the_jack(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
+    """Headphones plugged into the kiosk's jack switch speech on ([ui] headphone_jack,
+    docs/speech.md); a jack that cannot be read is logged once and retried, never fatal."""
+    from device_drivers.speech.jack import HeadphoneJack
+
+    jack = HeadphoneJack(settings.ui.headphone_jack, on_change=app.headphones_changed)
+    jack.start(asyncio.get_running_loop())
+    stack.callback(jack.close)
 
 
 def _with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):

@@ -10,7 +10,9 @@ import importlib
 
 SIMULATORS: tuple[str, ...] = (
     "simulators.printer.cli",
+    "simulators.jack.cli",
     "simulators.rooms.cli",
+    "simulators.feeds.cli",
     "simulators.rfid.cli",
     "simulators.lockers.cli",
     "simulators.ils.cli",

@@ -1,6 +1,8 @@
 """The circulation service: the patron session (session.py's table) driven by intents from
 the UI, card scans, pad events and the clock, with borrow/return/renew delegated to their
 modules. The UI observes ``view`` (an immutable SessionView, also pushed to ``on_view``).
+A staff card always signs in with its PIN (staff_auth.py: the ILS first, the local technician
+PIN only when the ILS cannot be asked); its PIN is never kept on the visit.
 
 Must never: keep anything of a patron after the session ends (the Visit object is dropped
 and nothing else holds patron data; the PIN lockout keeps salted hashes only), block the
@@ -18,7 +20,7 @@ from typing import Any
 from kiosk.core import arrivals, borrow, renewals, returns
 from kiosk.core.circulation_setup import CirculationRules, Ports
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
-from kiosk.core.identify import identify
+from kiosk.core.identify import Identified, identify
 from kiosk.core.notices import Notice
 from kiosk.core.offline_policy import OfflinePolicy
 from kiosk.core.pad import ItemsArrived, ItemsLeft, PadEvent, PadLost
@@ -37,6 +39,7 @@ from kiosk.core.session import (
 )
 from kiosk.core.session_stats import SessionStats
 from kiosk.core.stack import Stack
+from kiosk.core.staff_auth import PinHash, staff_login
 from kiosk.core.visit import Circulation, StaffAlert, Visit
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ class CirculationService:
         self.kiosk_id = kiosk_id
         self.library_name = library_name
         self.lockout = PinLockout(self.rules.pin_max_tries, self.rules.lockout_s)
+        pin_hash = self.rules.staff_pin_hash
+        self.staff_pin = PinHash.parse(pin_hash) if pin_hash else None
         self._stats = SessionStats(ports.stats, ports.clock)
         self.state = State.IDLE
         self.view = SessionView()
@@ -76,6 +81,7 @@ class CirculationService:
         self._notice: Notice | None = None
         self._warning: float | None = None
         self._asked_ils = False
+        self._staff = False  # this visit is a staff sign-in (a staff card was shown)
         self._last_end = ended
         self._touched = self.ports.clock.monotonic()
 
@@ -101,12 +107,11 @@ class CirculationService:
                 self._publish()
                 return
             self._begin(card)
+            self._staff = staff
             self.state = step(self.state, "card")
-            if staff:
-                self.state = step(self.state, "staff")
-            elif self.lockout.locked(card, self._mono()):
+            if self.lockout.locked(card, self._mono()):
                 self._refuse("patron.locked_out")
-            elif self.rules.pin_required:
+            elif staff or self.rules.pin_required:  # staff always sign in with card + PIN
                 self.state = step(self.state, "pin_needed")
             else:
                 await self._identify(None)
@@ -118,7 +123,10 @@ class CirculationService:
             if self.state is not State.AWAITING_PIN:
                 return  # a stale tap from a PIN screen that is gone
             self.state = step(self.state, "pin")
-            await self._identify(pin)
+            if self._staff:
+                await self._staff_login(pin)
+            else:
+                await self._identify(pin)
             self._publish()
 
     async def start_returns(self) -> None:
@@ -334,6 +342,20 @@ class CirculationService:
             pin,
             self._mono(),
         )
+        await self._identified(outcome)
+
+    async def _staff_login(self, pin: str) -> None:
+        """Card + PIN at the ILS, else the local technician PIN (staff_auth.py). The PIN is
+        not kept on the visit: staff mode needs nothing more from the ILS."""
+        assert self.visit is not None
+        card = self.visit.card
+        outcome = await staff_login(
+            self.ports.library, self.staff_pin, self.lockout, card, pin, self._mono()
+        )
+        await self._identified(outcome)
+
+    async def _identified(self, outcome: Identified) -> None:
+        assert self.visit is not None
         self._asked_ils = self._asked_ils or outcome.asked_ils
         if outcome.asked_ils:
             await self._stats.ils_answered()
@@ -402,11 +424,15 @@ class CirculationService:
             lines=tuple(visit.lines.values()) if visit else (),
             account=self._account,
             receipt_choices=tuple(c.value for c in self._desk.choices()) if self._desk else (),
+            receipt_text=(
+                self._desk.spoken() if self._desk and self.state is State.RECEIPT else ""
+            ),
             pin_tries_left=(
                 self.lockout.tries_left(visit.card)
                 if visit and visit.card and self.state is State.AWAITING_PIN
                 else None
             ),
+            staff_login=self._staff,
             last_end=self._last_end,
         )
         if self.ports.on_view is not None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from kiosk.core.receipts import Block, Receipt, Texts, as_text, layout
+from kiosk.core.receipts import SPEECH_COLUMNS, Block, Receipt, Texts, as_speech, as_text, layout
 
 EMAIL_COLUMNS = 48
 _ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -150,6 +150,10 @@ class ReceiptDesk:
         self.report = report
         self.state = State.PENDING
         self._last = Outcome(State.PENDING, self.choices())
+
+    def spoken(self) -> str:
+        """The receipt's content for self-voicing, in the language it was made in."""
+        return as_speech(layout(self.receipt, self.texts, SPEECH_COLUMNS))
 
     def choices(self) -> tuple[Choice, ...]:
         """What the screen offers now: print only when a printer is configured and not failed."""

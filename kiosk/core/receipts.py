@@ -14,6 +14,7 @@ catalogues under kiosk/locale/, and every count goes through ngettext.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -205,6 +206,22 @@ def as_text(blocks: Iterable[Block], columns: int) -> str:
             case QrCode() | Cut():
                 pass
     return "\n".join(out) + "\n"
+
+
+SPEECH_COLUMNS = 200  # wide enough that no sentence is wrapped for the ear
+
+
+def as_speech(blocks: Iterable[Block]) -> str:
+    """What self-voicing reads of a receipt: its lines in order, the columns of a line
+    (a title and its due date) separated by a pause, no rules, codes or cut."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, Line) and block.text.strip():
+            out.append(_COLUMN_GAP.sub(", ", block.text.strip()))
+    return "\n".join(out)
+
+
+_COLUMN_GAP = re.compile(r"\s{2,}")
 
 
 def _header(receipt: Receipt, t: Texts, columns: int) -> list[Block]:

@@ -7,7 +7,10 @@ Rules:
    which clears the visit and sends End Patron Session to the ILS.
 2. A card starts IDENTIFYING; with PIN entry configured the kiosk asks for the PIN first
    (AWAITING_PIN) and only then asks the ILS, so a stranger learns nothing about a card.
-3. A staff card goes to STAFF, never to a patron's account.
+3. A staff card always asks for the PIN (AWAITING_PIN, whatever ``pin_required`` says) and
+   goes to STAFF only when the ILS, or with the ILS unreachable the local technician PIN,
+   accepts it (kiosk/core/staff_auth.py); never to a patron's account. A wrong staff PIN is
+   counted and refused like a patron's.
 4. A refused patron sees why (REFUSED) until they dismiss it or the timer ends it.
 5. WORKING is a patron's visit (borrow, return, renew, account); RETURNS is an anonymous
    returns-only visit when returning without login is allowed.
@@ -19,7 +22,7 @@ Rules:
 
     IDLE ──card──► IDENTIFYING ──pin_needed──► AWAITING_PIN ──pin──► IDENTIFYING
       │                 ├──accepted──► WORKING ──done──► RECEIPT ──decided──► (end) IDLE
-      │                 ├──staff─────► STAFF
+      │                 ├──staff─────► STAFF        (staff card + PIN accepted)
       │                 └──refused───► REFUSED
       └──returns──► RETURNS ──done──► RECEIPT
     any state but IDLE ──end(reason)──► IDLE
@@ -178,5 +181,7 @@ class SessionView:
     lines: tuple[ItemLine, ...] = ()
     account: AccountView | None = None
     receipt_choices: tuple[str, ...] = ()
+    receipt_text: str = ""  # the receipt's content for self-voicing, while it is being chosen
     pin_tries_left: int | None = None
     last_end: EndReason | None = None
+    staff_login: bool = False  # the card shown is a staff card: the PIN asked is the staff PIN

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -25,8 +24,8 @@ from kiosk.settings.ui import UiSection
 from kiosk.ui.boot import IDLE_FPS, MAX_FPS, set_frame_rate
 from kiosk.ui.presenters.idle import IdleCountdown, Phase
 from kiosk.ui.presenters.intents import Intent, KioskPort, LanguageChosen, StillHere, TimedOut
-from kiosk.ui.presenters.text import N_, countdown
-from kiosk.ui.presenters.views import Screen, UiState
+from kiosk.ui.presenters.text import countdown
+from kiosk.ui.presenters.views import AttractView, BookCard, Screen, UiState
 from kiosk.ui.screens.account import AccountScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import KioskScreen
@@ -39,29 +38,11 @@ from kiosk.ui.screens.rooms_desk import RoomDoneScreen, RoomMineScreen, RoomStaf
 from kiosk.ui.screens.staff import StaffScreen
 from kiosk.ui.shell import Shell
 from kiosk.ui.theme import Theme, make_theme
+from kiosk.ui.voice import Speaker, Voice
 from kiosk.ui.widgets.base import refit_all, restyle
 from kiosk.ui.widgets.dialogs import TimeoutDialog
 from kiosk.ui.widgets.focus import FocusChain
 from kiosk.ui.widgets.keypad import NumberPad
-
-KEY_ANNOUNCEMENTS = {
-    "digit": N_("Digit entered"),
-    "deleted": N_("Deleted"),
-    "cleared": N_("Cleared"),
-}
-
-
-class Speaker(Protocol):
-    def speak(self, text: str, language: str) -> None: ...
-    def stop(self) -> None: ...
-
-
-class SilentSpeaker:
-    def speak(self, text: str, language: str) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
 
 
 class KioskApp(App):
@@ -84,7 +65,7 @@ class KioskApp(App):
         self.ui = ui
         self.library_name = library_name
         self.default_language = default_language
-        self.speaker = speaker or SilentSpeaker()
+        self.voice = Voice(speaker, is_on=lambda: self.switches["speech"])
         self.monotonic = monotonic
         self.tr: Translator = catalogs.translator(default_language)
         self.switches = {"speech": ui.speech, "large_text": ui.large_text, "contrast": False}
@@ -93,8 +74,9 @@ class KioskApp(App):
         self.countdown = IdleCountdown(ui.idle_timeout_s, ui.warning_s)
         self.state: UiState | None = None
         self.current: KioskScreen | None = None
-        self._spoken: set[str] = set()
         self._tick_event = None
+        self.headphones = False  # plugged, as the jack last reported
+        self.new_books: tuple[BookCard, ...] = ()  # from the live feed, once it answered
 
     def build(self) -> Shell:
         self.shell = Shell(self.ui.languages, self.set_language, self.toggle)
@@ -104,7 +86,7 @@ class KioskApp(App):
             Screen.IDENTIFY: IdentifyScreen(self.send, announce=announce),
             Screen.CIRCULATION: CirculationScreen(self.send),
             Screen.ACCOUNT: AccountScreen(self.send),
-            Screen.RECEIPT: ReceiptScreen(self.send),
+            Screen.RECEIPT: ReceiptScreen(self.send, read_aloud=self.read_aloud),
             Screen.GOODBYE: GoodbyeScreen(self.send, linger_s=self.ui.goodbye_s),
             Screen.PICKUP: PickupScreen(self.send, announce=announce),
             Screen.STAFF: StaffScreen(self.send),
@@ -139,7 +121,7 @@ class KioskApp(App):
         self.timeout_dialog.dismiss(animation=False)
         for screen in self.screens.values():
             screen.on_leave()
-        self.speaker.stop()
+        self.voice.silence()
 
     # -- state from the core -------------------------------------------------------------
 
@@ -148,6 +130,8 @@ class KioskApp(App):
         self.port.send(intent)
 
     def show(self, state: UiState) -> None:
+        if self.new_books and isinstance(state.view, AttractView):
+            state = replace(state, view=replace(state.view, new_books=self.new_books))
         screen = self.screens[state.screen]
         changed = screen is not self.current
         if changed:
@@ -167,8 +151,7 @@ class KioskApp(App):
     def _leave_current(self) -> None:
         if self.current is not None:
             self.current.forget()
-        self.speaker.stop()
-        self._spoken = set()
+        self.voice.silence()
         self.timeout_dialog.dismiss(animation=False)
         self.focus.clear()
 
@@ -177,8 +160,9 @@ class KioskApp(App):
             screen.forget()
         self.tr = self.catalogs.translator(self.default_language)
         self.port.send(LanguageChosen(self.default_language))
+        self.voice.new_visit()
         self.switches = {
-            "speech": self.ui.speech,
+            "speech": self.ui.speech or self.headphones,
             "large_text": self.ui.large_text,
             "contrast": self.ui.high_contrast,
         }
@@ -217,21 +201,33 @@ class KioskApp(App):
         elif name == "contrast":
             self._restyle(self.theme.toggled_contrast())
         elif not self.switches["speech"]:
-            self.speaker.stop()
+            self.voice.silence()
         self._rerender(full_narration=name == "speech")
 
+    def new_books_arrived(self, books: tuple[BookCard, ...]) -> None:
+        """The live "new books" list (backend_sync/feeds via `kiosk run`) replaces the
+        configured one on the attract screen, now if it is showing."""
+        self.new_books = books
+        if self.state is not None and self.state.screen is Screen.ATTRACT:
+            self.show(self.state)
+
     def headphones_changed(self, plugged: bool) -> None:
-        """Plugging headphones turns speech on (where the hardware reports the jack)."""
-        if plugged != self.switches["speech"]:
-            self.toggle("speech")
+        """Plugging headphones turns speech on, unplugging off (where the hardware reports
+        the jack: device_drivers/speech/jack.py); while they stay plugged, every new visit
+        starts with speech on."""
+        self.headphones = plugged
+        if plugged == self.switches["speech"]:
+            return
+        if self.current is None:  # before the first screen: just the switch
+            self.switches["speech"] = plugged
+            return
+        self.toggle("speech")
 
     def _rerender(self, full_narration: bool) -> None:
         if self.state is not None and self.current is not None and self.current.view is not None:
             self.current.render(self.current.view, self.tr)
         self._render_shell()
         refit_all(self.shell)
-        if full_narration:
-            self._spoken = set()
         self._narrate(full=full_narration)
 
     def _render_shell(self) -> None:
@@ -255,18 +251,14 @@ class KioskApp(App):
     # -- speech --------------------------------------------------------------------------
 
     def _narrate(self, full: bool) -> None:
-        if not self.switches["speech"] or self.current is None:
-            return
-        lines = [line for line in self.current.spoken_text().splitlines() if line.strip()]
-        new = lines if full else [line for line in lines if line not in self._spoken]
-        self._spoken.update(lines)
-        if new:
-            self.speaker.speak("\n".join(new), self.tr.language)
+        if self.current is not None:
+            self.voice.narrate(self.current.spoken_text(), self.tr, full)
+
+    def read_aloud(self, text: str) -> None:
+        self.voice.read_aloud(text, self.tr)
 
     def announce_key(self, kind: str) -> None:
-        if self.switches["speech"]:
-            message = KEY_ANNOUNCEMENTS.get(kind, KEY_ANNOUNCEMENTS["digit"])
-            self.speaker.speak(self.tr.gettext(message), self.tr.language)
+        self.voice.announce_key(kind, self.tr)
 
     # -- idle timeout --------------------------------------------------------------------
 
@@ -275,8 +267,7 @@ class KioskApp(App):
         if phase is Phase.WARNING:
             if self.timeout_dialog.parent is None:
                 self.timeout_dialog.open(animation=False)
-                if self.switches["speech"]:
-                    self.speaker.speak(self._countdown_text(), self.tr.language)
+                self.voice.say(self._countdown_text(), self.tr)
             self._update_countdown()
         elif phase is Phase.EXPIRED:
             self.timeout_dialog.dismiss(animation=False)
@@ -291,8 +282,8 @@ class KioskApp(App):
         if opening:
             self.timeout_dialog.open(animation=False)
         self._update_countdown(seconds_left)
-        if opening and self.switches["speech"]:
-            self.speaker.speak(self._countdown_text(seconds_left), self.tr.language)
+        if opening:
+            self.voice.say(self._countdown_text(seconds_left), self.tr)
 
     def _countdown_text(self, seconds_left: int | None = None) -> str:
         if seconds_left is None:
@@ -332,6 +323,8 @@ class KioskApp(App):
 
     def _on_key(self, _window: object, key: int, _scan: int, text: str | None, mods) -> bool:
         self._activity()
+        if self.voice.key(key, text, self._screen_text, self.tr):
+            return True
         pad = self._visible_pad()
         if pad is not None and text and text.isdigit():
             pad.press(text)
@@ -340,6 +333,9 @@ class KioskApp(App):
             pad.press("delete")
             return True
         return self.focus.on_key(key, "shift" in (mods or ()))
+
+    def _screen_text(self) -> str:
+        return self.current.spoken_text() if self.current is not None else ""
 
     def _visible_pad(self) -> NumberPad | None:
         layer = self._top_layer()

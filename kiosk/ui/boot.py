@@ -24,11 +24,14 @@ def set_frame_rate(fps: float) -> None:
 
     Kivy reads ``maxfps`` once at start-up into its clock; this is the one place that changes
     it afterwards (the idle CPU budget, kiosk bench ui-idle). A first touch on the idle screen
-    is noticed within 1/IDLE_FPS s.
+    is noticed within 1/IDLE_FPS s. The clock's resolution is set with it: Kivy derives it
+    from the start-up ``maxfps`` (1/24 s at 30 fps) and wakes that much early, which made an
+    8 fps idle loop wake 10.8 times a second.
     """
     from kivy.clock import Clock
 
     Clock._max_fps = float(fps)
+    Clock.clock_resolution = 1.0 / (40.0 * fps)
 
 
 def configure_kivy(ui: UiSection, kivy_home: Path, *, headless: bool = False) -> None:

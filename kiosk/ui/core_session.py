@@ -7,7 +7,8 @@ pure screen flow: the card/PIN keypad before any card was shown (the core waits 
 and the goodbye after the receipt decision (the core is already back in IDLE).
 
 Locker pickup goes to an optional ``PickupDesk`` (the locker service's pickup_by_code), and
-the composition root calls ``door_closed``; staff mode shows the devices' health and runs its
+the composition root calls ``door_closed``; staff mode (staff card + PIN: while the core's view
+says ``staff_login`` the keypad asks for the staff PIN) shows the devices' health and runs its
 buttons through an optional ``StaffDesk``. The core's idle timer is the only one for the
 screens it models: their UiStates say ``core_timed`` and carry its seconds left, and a touch
 (``StillHere``) touches the core. kiosk/assembly.py wires all of it. Texts stay msgids
@@ -222,20 +223,22 @@ class CoreSession:
     def _screen_of(self, view: SessionView) -> UiState:
         notice = view.notice
         message, where = (notice.text, notice.where) if notice else ("", "")
+        purpose = "staff" if view.staff_login else "patron"  # the keypad asks the staff PIN
         match view.state:
             case State.IDLE:
                 return UiState(Screen.ATTRACT, self.attract)
             case State.IDENTIFYING | State.AWAITING_PIN:
-                return UiState(Screen.IDENTIFY, IdentifyView("patron", True, "", 6, message, where))
+                return UiState(Screen.IDENTIFY, IdentifyView(purpose, True, "", 6, message, where))
             case State.REFUSED:
-                return UiState(
-                    Screen.IDENTIFY, IdentifyView("patron", False, "", 6, message, where)
-                )
+                return UiState(Screen.IDENTIFY, IdentifyView(purpose, False, "", 6, message, where))
             case State.STAFF:
                 return UiState(Screen.STAFF, self._staff_view())
             case State.RECEIPT:
                 printer = "print" in view.receipt_choices
-                return UiState(Screen.RECEIPT, ReceiptView(printer, False, **self._counts))
+                receipt = ReceiptView(
+                    printer, False, **self._counts, spoken_receipt=view.receipt_text
+                )
+                return UiState(Screen.RECEIPT, receipt)
             case State.RETURNS:
                 lines = tuple(ui_line(line) for line in view.lines)
                 return UiState(Screen.CIRCULATION, CirculationView("return", "", lines))

@@ -208,7 +208,13 @@ class DemoSession:
     def _finish(self) -> None:
         screen = self._state.screen
         if screen in (Screen.CIRCULATION, Screen.ACCOUNT) and any(self._counts.values()):
-            self._go(Screen.RECEIPT, ReceiptView(True, False, **self._counts))
+            view = self._state.view
+            lines = view.lines if isinstance(view, CirculationView) else self._borrowed
+            spoken = "\n".join(
+                f"{x.title}, {x.due.isoformat()}" if x.due else x.title for x in lines
+            )
+            receipt = ReceiptView(True, False, **self._counts, spoken_receipt=spoken)
+            self._go(Screen.RECEIPT, receipt)
         else:
             self._reset()
 

@@ -32,10 +32,7 @@ def _child(mode: str, seconds: float, warmup_s: float) -> None:
     settings = Settings(ui=UiSection(fullscreen=False, new_books=books))
     with VirtualDisplay(), tempfile.TemporaryDirectory() as home:
         configure_kivy(settings.ui, Path(home), headless=True)
-        if mode == "memory":
-            result = _memory(settings, int(seconds))
-        else:
-            result = _timed(settings, mode, seconds, warmup_s)
+        result = _timed(settings, mode, seconds, warmup_s)
     print(json.dumps(result))
 
 
@@ -58,7 +55,7 @@ def _timed(settings, mode: str, seconds: float, warmup_s: float) -> dict:
     from kivy.graphics import opengl
 
     app, _ = _app(settings)
-    counts = {"frames": 0, "wakeups": 0}
+    counts = {"frames": 0, "wakeups": 0, "ticks0": 0}
     marks: dict[str, float] = {}
     spawned = float(os.environ["KIOSK_BENCH_SPAWNED"])
 
@@ -70,16 +67,16 @@ def _timed(settings, mode: str, seconds: float, warmup_s: float) -> dict:
                 Clock.schedule_once(lambda _dt: app.stop(), 0)
 
     def begin(*_: object) -> None:
-        counts.update(frames=0, wakeups=0)
+        counts.update(frames=0, ticks0=Clock.frames)
         marks["cpu0"], marks["t0"] = _cpu(), time.monotonic()
         Clock.schedule_once(end, seconds)
 
     def end(*_: object) -> None:
         marks["cpu"], marks["wall"] = _cpu() - marks["cpu0"], time.monotonic() - marks["t0"]
+        counts["wakeups"] = Clock.frames - counts["ticks0"]  # main-loop iterations
         app.stop()
 
     Window.bind(on_flip=flipped)
-    Clock.schedule_interval(lambda *_: counts.update(wakeups=counts["wakeups"] + 1), 0)
     if mode == "idle":
         Clock.schedule_once(begin, warmup_s)
     app.run()
@@ -93,53 +90,6 @@ def _timed(settings, mode: str, seconds: float, warmup_s: float) -> dict:
         "wakeups": counts["wakeups"],
         "renderer": renderer,
     }
-
-
-def _rss_bytes() -> int:
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _memory(settings, sessions: int) -> dict:
-    """Scripted visits through the app (intents, layout and text rendering, no frames drawn),
-    resident memory sampled after the first, the 100th and the last."""
-    import gc
-
-    from kivy.core.window import Window
-
-    from kiosk.ui.presenters import intents
-    from kiosk.ui.touch import flush_layout
-    from kiosk.ui.widgets.base import refit_all
-
-    app, session = _app(settings)
-    root = app.build()
-    Window.add_widget(root)
-    visit = (
-        intents.StartTapped(),
-        intents.CardPresented("24000123"),
-        intents.PinEntered("1234"),
-        "pad",
-        intents.AccountOpened(),
-        intents.RenewAllRequested(),
-        intents.BorrowingOpened(),
-        intents.Finished(),
-        intents.ReceiptChosen("none"),
-        intents.Finished(),
-    )
-    samples = {}
-    for number in range(1, sessions + 1):
-        for step in visit:
-            if step == "pad":
-                session.pad_reads(4)
-            else:
-                app.send(step)
-            flush_layout(root)
-            refit_all(root)
-        if number in (1, 100, sessions):
-            gc.collect()
-            samples[number] = _rss_bytes()
-    app.close()
-    return {"sessions": sessions, "rss_bytes": samples}
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ONA, ONA_PIN = "2100000001", "1234"
 STACK = ("9786090100011", "9786090100042")
 HELD_FOR_USAS = "9786090100257"
-STAFF_CARD = "9900000001"
+STAFF_CARD, STAFF_PIN = "9900000001", "4321"  # the demo library's staff patron
 
 
 def demo_config(tmp_path: Path) -> Path:
@@ -118,8 +118,11 @@ def test_borrow_print_and_the_outbox_replayed_after_an_offline_return(fleet: Fle
         await until(lambda: kiosk.port.state().screen is Screen.RECEIPT, "the receipt choice")
         assert kiosk.port.state().view.printer_ready
         assert kiosk.port.state().core_timed
+        spoken = kiosk.port.state().view.spoken_receipt  # "Read the receipt aloud" reads this
+        assert "Metai" in spoken and "Borrowed" in spoken and "---" not in spoken
         kiosk.port.send(ReceiptChosen("print"))
         await until(lambda: kiosk.port.state().screen is Screen.GOODBYE, "goodbye")
+        assert kiosk.service.view.receipt_text == ""  # gone with the visit
         await asyncio.to_thread(control(fleet, "rfid").call, "remove", all=True)
         await asyncio.to_thread(ils.call, "offline")
         kiosk.port.send(Finished())
@@ -202,6 +205,8 @@ def test_health_from_the_kiosks_own_adapters_and_a_staff_printer_test(fleet: Fle
         kiosk.store.mark_rejected("k1", "Item not checked out", {})
         kiosk.port.send(StartTapped())
         kiosk.port.send(CardPresented(STAFF_CARD))
+        await until(lambda: kiosk.service.state is State.AWAITING_PIN, "the staff PIN")
+        kiosk.port.send(PinEntered(STAFF_PIN))
         await until(lambda: kiosk.port.state().screen is Screen.STAFF, "the staff screen")
         view = kiosk.port.state().view
         assert isinstance(view, StaffView)

@@ -141,6 +141,7 @@ class ReceiptView:
     borrowed: int = 0
     returned: int = 0
     renewed: int = 0
+    spoken_receipt: str = ""  # the receipt's content, for "Read the receipt aloud"
 
 
 @dataclass(frozen=True)

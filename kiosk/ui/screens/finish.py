@@ -7,8 +7,11 @@ The goodbye returns to the attract screen by itself after ``goodbye_s`` (or at a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
 
 from kiosk.ui.presenters.intents import Finished, ReceiptChosen
 from kiosk.ui.presenters.text import Texts, session_summary
@@ -21,8 +24,11 @@ from kiosk.ui.widgets.dialogs import EmailDialog
 
 
 class ReceiptScreen(KioskScreen):
-    def __init__(self, send: Send, **kwargs: object) -> None:
+    def __init__(
+        self, send: Send, read_aloud: Callable[[str], None] = lambda _text: None, **kwargs: object
+    ) -> None:
         super().__init__("receipt", send, **kwargs)
+        self.read_aloud = read_aloud
         self.title = FitLabel(role="title", lines=1, bold=True)
         self.summary = FitLabel(role="heading", lines=2)
         self.printer_note = FitLabel(role="body", lines=2, colour="bad")
@@ -35,9 +41,12 @@ class ReceiptScreen(KioskScreen):
         self.none = KioskButton(role="secondary")
         self.none.action_name = "receipt:none"
         self.none.bind(on_release=lambda *_: self.send(ReceiptChosen("none")))
+        self.read = KioskButton(role="secondary")
+        self.read.action_name = "receipt:read"
+        self.read.bind(on_release=lambda *_: self._read())
         self.dialog = EmailDialog(on_send=self._send_email, on_cancel=self.close_email)
         self.detachable = [self.dialog]
-        column = BoxLayout(orientation="vertical", spacing=22, size_hint=(0.8, None))
+        column = BoxLayout(orientation="vertical", spacing=14, size_hint=(0.8, None))
         column.pos_hint = {"center_x": 0.5}
         for widget in (self.title, self.summary, self.printer_note):
             column.add_widget(widget)
@@ -46,6 +55,7 @@ class ReceiptScreen(KioskScreen):
             widget.fixed_height = False
             self.choices.add_widget(widget)
         column.add_widget(self.choices)
+        column.add_widget(self.read)
         self.column = column
         column.bind(minimum_height=column.setter("height"))
         self.root_panel.spacing = 0
@@ -62,10 +72,13 @@ class ReceiptScreen(KioskScreen):
         self.printer_note.text = (
             "" if view.printer_ready else tr.gettext("The printer is not working right now.")
         )
+        self._show(self.printer_note, not view.printer_ready)
         self.print.text = tr.gettext("Print a receipt")
         self.print.disabled = not view.printer_ready
         self.email.text = tr.gettext("Send it by e-mail")
         self.none.text = tr.gettext("No receipt, thank you")
+        self.read.text = tr.gettext("Read the receipt aloud")
+        self._show(self.read, bool(view.spoken_receipt), at_end=True)
         self.dialog.prompt.text = tr.gettext("Type your e-mail address")
         self.dialog.keyboard.set_labels(tr.gettext("Delete"), tr.gettext("Clear"))
         self.dialog.cancel.text = tr.gettext("Cancel")
@@ -84,6 +97,19 @@ class ReceiptScreen(KioskScreen):
     def _size_choices(self) -> None:
         height = self.theme.button_height
         self.choices.height = height * 3 + 44 if self.portrait else height
+
+    def _show(self, widget: Widget, shown: bool, at_end: bool = False) -> None:
+        """The printer note and the read-aloud button take room only when they have a use
+        (landscape with large text has none to spare): the note goes under the summary, the
+        button under the choices."""
+        if shown and widget.parent is None:
+            self.column.add_widget(widget, index=0 if at_end else len(self.column.children) - 2)
+        elif not shown and widget.parent is not None:
+            self.column.remove_widget(widget)
+
+    def _read(self) -> None:
+        if isinstance(self.view, ReceiptView) and self.view.spoken_receipt:
+            self.read_aloud(self.view.spoken_receipt)
 
     def open_email(self) -> None:
         from kivy.core.window import Window

@@ -146,9 +146,7 @@ def test_interrupted_live_entry_not_applied_goes_to_staff_unsent(sim, store) -> 
     assert sim.library.count("checkout", a) == 0
 
 
-def test_a_slow_live_entry_of_this_process_is_left_to_its_domain_past_the_grace(
-    sim, store
-) -> None:
+def test_a_slow_live_entry_of_this_process_is_left_to_its_domain_past_the_grace(sim, store) -> None:
     """The kiosk is alive and still sending (a slow ILS, a slow pad write): a replayer in the
     same process must not take the entry for a dead kiosk's and send it to staff."""
     (a,) = free_items(sim, 1)

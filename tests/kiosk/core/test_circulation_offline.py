@@ -24,6 +24,7 @@ from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.receipts import Receipt
 from kiosk.core.session import Activity, LineStatus, State
 from kiosk.core.stats import MemoryStatistics
+from kiosk.i18n import Catalogs
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.outbox_fake import FakeOutbox
 from simulators.models.pad_fake import FakePad
@@ -62,7 +63,8 @@ def run(sim: IlsSimulator, body: Callable[[Kiosk], Awaitable[None]], policy: Off
 
         def desk(session_id: str, receipt: Receipt) -> ReceiptDesk:
             k.receipts.append(receipt)
-            return ReceiptDesk(session_id, receipt, None, None, None, lambda e: None)  # type: ignore[arg-type]
+            texts = Catalogs().translator("lt")
+            return ReceiptDesk(session_id, receipt, texts, None, None, lambda e: None)
 
         ports = Ports(client, k.outbox, k.clock, k.pad, desk, stats=k.stats)
         k.service = CirculationService(ports, CirculationRules(), policy)

@@ -117,3 +117,26 @@ def test_typed_addresses_are_validated(bad: str) -> None:
     with pytest.raises(InvalidEmailAddress):
         asyncio.run(receipt_desk.email(bad))
     assert receipt_desk.state is State.PENDING
+
+
+def test_the_spoken_receipt_reads_every_line_in_the_patrons_language_without_rules() -> None:
+    receipt = Receipt.for_card(
+        "20001234567",
+        library_name="Biblioteka",
+        kiosk_id="k-1",
+        issued_at=datetime(2026, 11, 25, 14, 30),
+        items=(
+            ReceiptItem(ItemKind.BORROWED, "Šventųjų ąžuolų giesmės", due=datetime(2026, 12, 16)),
+            ReceiptItem(ItemKind.RETURNED, "Metai"),
+        ),
+    )
+    for language, borrowed in (("lt", "Paimta"), ("en", "Borrowed")):
+        texts = Catalogs().translator(language)
+        desk = ReceiptDesk("s1", receipt, texts, CountingPrinter(), None, lambda _e: None)
+        spoken = desk.spoken()
+        lines = spoken.splitlines()
+        assert "Šventųjų ąžuolų giesmės" in spoken and "Metai" in spoken and borrowed in lines
+        assert "20001234567" not in spoken  # the masked card only
+        assert not any(set(line) <= set("-=* ") for line in lines)  # no rules read out
+        assert not any("  " in line for line in lines)  # columns become pauses
+        assert texts.date(datetime(2026, 12, 16).date()) in spoken

@@ -109,3 +109,63 @@ def test_configured_speech_is_on_from_the_start(make_harness) -> None:
     h = make_harness(UiSection(fullscreen=False, speech=True), language="en")
     assert h.speaker.spoken and h.speaker.spoken[-1][0] == "en"
     assert "Tap here to start" in h.speaker.spoken[-1][1]
+
+
+def test_the_receipt_is_read_aloud_on_request_even_with_speech_off(harness) -> None:
+    h = harness
+    h.tap("start")
+    h.keys(PATRON_CARD)
+    h.keys(PATRON_PIN)
+    h.session.pad_reads(2)
+    h.settle()
+    h.tap("done")
+    assert h.screen is Screen.RECEIPT
+    spoken_before = len(h.speaker.spoken)
+    h.tap("receipt:read")
+    language, text = h.speaker.spoken[-1]
+    assert len(h.speaker.spoken) == spoken_before + 1 and language == "lt"
+    assert "Balys Sruoga. Dievų miškas" in text  # the receipt's content, not the screen's
+    stops = h.speaker.stops
+    h.tap("receipt:none")
+    assert h.speaker.stops > stops  # leaving the screen stops the reading
+
+
+def test_headphones_switch_speech_on_for_as_long_as_they_stay_plugged(harness) -> None:
+    from device_drivers.speech.jack_fake import FakeJack
+
+    h = harness
+    jack = FakeJack(on_change=h.app.headphones_changed).start()
+    assert not h.app.switches["speech"]
+    jack.plug()
+    assert h.app.switches["speech"] and "Palieskite" in h.speaker.spoken[-1][1]
+    h.tap("start")
+    h.keys(PATRON_CARD)
+    h.keys(PATRON_PIN)
+    h.tap("done")  # nothing borrowed: straight back to the attract screen
+    assert h.screen is Screen.ATTRACT
+    assert h.app.switches["speech"]  # still plugged: the next patron hears the screen too
+    jack.unplug()
+    assert not h.app.switches["speech"]
+    h.tap("start")
+    h.tap("language:en")
+    assert not h.app.switches["speech"] and jack.reports == [True, False]
+
+
+def test_volume_and_repeat_on_the_hardware_keypad_reset_for_the_next_patron(harness) -> None:
+    h = harness
+    key = lambda code, text=None: h.window.dispatch("on_key_down", code, 0, text, [])  # noqa: E731
+    key(ord("+"), "+")  # speech off: the key is not the voice's
+    assert h.speaker.volume == 0.5 and not h.speaker.spoken
+    h.tap("toggle:speech")
+    key(270)  # the numeric keypad's +
+    assert h.speaker.volume > 0.5 and h.speaker.spoken[-1] == ("lt", "Garsumas 4 iš 6")
+    for _ in range(10):
+        key(ord("+"), "+")
+    assert h.speaker.volume == 1.0 and h.speaker.spoken[-1][1] == "Garsumas 6 iš 6"
+    key(269)
+    assert h.speaker.spoken[-1][1] == "Garsumas 5 iš 6"
+    key(268)  # the keypad's *: the whole screen again
+    assert "Palieskite, kad pradėtumėte" in h.speaker.spoken[-1][1]
+    h.tap("start")
+    h.tap("cancel")  # the visit ends: the next patron starts at the default volume
+    assert h.screen is Screen.ATTRACT and h.speaker.volume == 0.5

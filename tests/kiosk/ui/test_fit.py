@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.core.notices import MESSAGES
 from kiosk.core.receipts import Receipt, RoomBookingSlip
 from kiosk.ui.presenters.rooms import (
     MyBooking,
@@ -62,6 +63,10 @@ VIEWS = {
     ),
     "identify-card": UiState(Screen.IDENTIFY, IdentifyView(error="unknown_card")),
     "identify-pin": UiState(Screen.IDENTIFY, IdentifyView(card_seen=True, error="wrong_pin")),
+    "staff-pin": UiState(Screen.IDENTIFY, IdentifyView("staff", True, "wrong_pin")),
+    "staff-refused": UiState(
+        Screen.IDENTIFY, IdentifyView("staff", False, "", 6, *MESSAGES["staff.no_local_pin"])
+    ),
     "borrow": UiState(
         Screen.CIRCULATION,
         CirculationView(
@@ -114,7 +119,10 @@ VIEWS = {
             (FineLine("Delspinigiai: Vilius Karalius", 120), FineLine("Pamesta kortelė", 250)),
         ),
     ),
-    "receipt": UiState(Screen.RECEIPT, ReceiptView(False, True, 3, 2, 12)),
+    "receipt": UiState(
+        Screen.RECEIPT,
+        ReceiptView(False, True, 3, 2, 12, spoken_receipt="Paimta\nMetai, 2026-12-16"),
+    ),
     "goodbye": UiState(Screen.GOODBYE, GoodbyeView("email", 3, 2, 21)),
     "pickup-code": UiState(Screen.PICKUP, PickupView(error="wrong_code")),
     "pickup-open": UiState(Screen.PICKUP, PickupView("opened", "12")),
