@@ -22,8 +22,8 @@ from kiosk.core.receipts import layout, printer_test_receipt
 from kiosk.settings.model import Settings
 
 RECONCILIATION_ROWS = 20
-# Who the locker log names as loader: the circulation core authenticated the staff card and
-# does not hand its number on, so loads from the screen carry this id.
+# Who the locker log names as loader: the signed-in staff card, masked, as the core shows it
+# (SessionView.staff_id); this only if there is none.
 SCREEN_STAFF = "staff-screen"
 
 
@@ -35,7 +35,10 @@ class StaffDesk:
         self.library = library  # the session's SIP2 client (status is one 99/98 exchange)
         self.on_restart = on_restart or stop_app
         self.restart_requested = False
-        self.locker_work = LockerWork(lambda action: self.kiosk.lockers.call(action))
+        self.locker_work = LockerWork(
+            lambda action: self.kiosk.lockers.call(action),
+            lambda: self.kiosk.service.view.staff_id or SCREEN_STAFF,
+        )
 
     def overview(self) -> dict[str, Any]:
         summary = self.kiosk.store.summary()
@@ -143,8 +146,13 @@ class LockerWork:
     """Loading and expired retrieval from the staff screen, through ``call`` (the locker
     runner's ``call``: the logic runs under its lock). Blocking: run it in a worker thread."""
 
-    def __init__(self, call: Callable[[Callable[[Any, datetime], Any]], Any]) -> None:
+    def __init__(
+        self,
+        call: Callable[[Callable[[Any, datetime], Any]], Any],
+        who: Callable[[], str] = lambda: SCREEN_STAFF,
+    ) -> None:
         self.call = call
+        self.who = who  # the staff member signed in, masked
         self.forget()
 
     def forget(self) -> None:
@@ -179,7 +187,8 @@ class LockerWork:
         from kiosk.core.lockers.service import Refused
 
         self.tab, self.item = "lockers", item_id
-        started = self.call(lambda s, now: s.start_load(SCREEN_STAFF, item_id, now))
+        staff = self.who()
+        started = self.call(lambda s, now: s.start_load(staff, item_id, now))
         if isinstance(started, Refused):
             unreachable = started.reason == "no_hold" and started.detail == UNREACHABLE
             self.stage, self.compartment = "refused", ""
@@ -208,9 +217,11 @@ class LockerWork:
         return True
 
     def open_expired(self) -> None:
+        staff = self.who()
+
         def retrieve(service: Any, now: datetime) -> list[Any]:
             service.mark_expired(now)
-            return service.open_expired(SCREEN_STAFF, now)
+            return service.open_expired(staff, now)
 
         self.tab = "expired"
         self.retrieved = tuple(sorted(self.call(retrieve), key=lambda r: r.compartment))

@@ -187,4 +187,4 @@ class StaffByIls:
         patron = self.library.patron(card, pin)
         if patron is None or not patron.valid or (pin is not None and not patron.pin_valid):
             return None
-        return card
+        return mask_card(card)  # who loaded, for the locker log: never the full card

@@ -25,6 +25,7 @@ from kiosk.core.notices import Notice
 from kiosk.core.offline_policy import OfflinePolicy
 from kiosk.core.pad import ItemsArrived, ItemsLeft, PadEvent, PadLost
 from kiosk.core.patron_checks import PinLockout
+from kiosk.core.privacy import mask_card
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.receipt_delivery import State as ReceiptState
 from kiosk.core.receipts import Receipt
@@ -433,6 +434,7 @@ class CirculationService:
                 else None
             ),
             staff_login=self._staff,
+            staff_id=mask_card(visit.card) if visit and self.state is State.STAFF else "",
             last_end=self._last_end,
         )
         if self.ports.on_view is not None:

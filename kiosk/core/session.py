@@ -184,4 +184,5 @@ class SessionView:
     receipt_text: str = ""  # the receipt's content for self-voicing, while it is being chosen
     pin_tries_left: int | None = None
     last_end: EndReason | None = None
+    staff_id: str = ""  # the signed-in staff card, masked (who loaded a locker), in STAFF only
     staff_login: bool = False  # the card shown is a staff card: the PIN asked is the staff PIN

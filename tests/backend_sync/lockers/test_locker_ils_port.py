@@ -103,9 +103,9 @@ def test_patron_card_and_pin(ils: LockerLibrary) -> None:
 @pytest.mark.parametrize(
     ("card", "pin", "allowed"),
     [
-        ("2100000007", "7890", "2100000007"),
+        ("2100000007", "7890", "******0007"),  # who loaded, for the log: masked
         ("2100000007", "0000", None),  # wrong PIN
-        ("2100000007", None, "2100000007"),  # card-only mode: the logic passes no PIN
+        ("2100000007", None, "******0007"),  # card-only mode: the logic passes no PIN
         ("2100000001", "1234", None),  # a valid patron, but not a staff card
     ],
 )

@@ -56,6 +56,7 @@ def staff(window, tmp_path):
             printer=None,
             worker=None,
             pad=None,
+            service=k.service,
         )
         k.port.staff = StaffDesk(parts, k.client, on_restart=lambda: restarts.append("stop"))
         k.tap("start")
@@ -88,6 +89,7 @@ def test_a_barcode_loads_the_item_and_the_code_is_sent(staff) -> None:
     compartment = bank.service.compartments
     opened = next(n for n, c in compartment.items() if c.pending is not None)
     assert pages.load_status.text.startswith(f"Langelis {opened} atidarytas")
+    assert compartment[opened].pending.loaded_by == "******0001"  # who, masked, for the log
     bank.tick()
     assert bank.model.status()["compartments"][str(opened)]["door"] == "open"
     assert bank.ils.checkins == ["40001"]
