@@ -142,7 +142,51 @@ async def assemble_app(
     if speech:
         _listen_to_the_jack(settings, app, stack)
     _keep_new_books_fresh(settings, app, stack)
+    _read_cards(settings, app, stack)
     return app, kiosk
+
+
+def _read_cards(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
+    """The [scanner] table: a keyboard-wedge scanner is read from the app's key events, a
+    serial one on its own thread; a whole code scanned that is a card number ([scanner]
+    card_pattern) or an item barcode ([circulation] item_pattern) goes to the app at once.
+    Anything else is logged, masked; a person typing on the keypad never makes a scan (keys
+    further apart than max_key_gap_s are not one)."""
+    import logging
+
+    from device_drivers.scanners.card_scan import CardRule, CardScanned, ScanAssembler
+    from device_drivers.scanners.keyboard_wedge import KeyboardWedge
+    from device_drivers.scanners.serial_scanner import SerialScanner
+
+    section = settings.scanner
+    if section is None:
+        return
+    log = logging.getLogger("knygomatas.scanner")
+    codes = CardRule(f"(?:{section.card_pattern})|(?:{settings.circulation.item_pattern})")
+    assembler = ScanAssembler(codes, section.terminator, section.max_key_gap_s, section.timeout_s)
+
+    def card_of(results, typed: bool) -> str | None:
+        for result in results:
+            if isinstance(result, CardScanned):
+                return result.card
+            if not typed:  # from the keypad, a "rejected scan" is only a person typing
+                log.warning("card scan rejected: %s (%s)", result.reason, result.shown)
+        return None
+
+    if section.kind == "keyboard":
+        wedge = KeyboardWedge(assembler)
+        app.listen_keys(lambda key, now: card_of(wedge.key(key, now), typed=True))
+        return
+    loop = asyncio.get_running_loop()
+
+    def on_result(result) -> None:  # on the scanner's thread
+        card = card_of([result], typed=False)
+        if card:
+            loop.call_soon_threadsafe(app.code_scanned, card)
+
+    scanner = SerialScanner(section.url, assembler, on_result, baudrate=section.baudrate)
+    scanner.start()
+    stack.callback(scanner.stop)
 
 
 def _keep_new_books_fresh(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:

@@ -35,6 +35,7 @@ from kiosk.ui.presenters.intents import (
     BorrowingOpened,
     Cancelled,
     CardPresented,
+    CodeScanned,
     Finished,
     Intent,
     LanguageChosen,
@@ -92,6 +93,7 @@ class Service(Protocol):
     view: SessionView
 
     async def present_card(self, card: str) -> None: ...
+    async def scan(self, code: str) -> None: ...
     async def enter_pin(self, pin: str) -> None: ...
     async def start_returns(self) -> None: ...
     async def choose(self, activity: Activity) -> None: ...
@@ -320,6 +322,8 @@ class CoreSession:
                 self._local_screen(UiState(Screen.IDENTIFY, IdentifyView()))
             case CardPresented(card=card):
                 self._run(service.present_card(card))
+            case CodeScanned(code=code):
+                self._run(service.scan(code))
             case PinEntered(pin=pin):
                 self._run(service.enter_pin(pin))
             case AccountOpened():

@@ -19,6 +19,7 @@ from kiosk.ui.presenters.intents import (
     BorrowingOpened,
     Cancelled,
     CardPresented,
+    CodeScanned,
     Finished,
     Intent,
     Listener,
@@ -111,7 +112,7 @@ class DemoSession:
                 self._go(Screen.PICKUP, PickupView())
             case StartTapped():
                 self._go(Screen.IDENTIFY, IdentifyView())
-            case CardPresented(card=card):
+            case CardPresented(card=card) | CodeScanned(code=card):
                 self._card_presented(card)
             case PinEntered(pin=pin):
                 self._pin_entered(pin)

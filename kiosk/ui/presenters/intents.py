@@ -25,6 +25,13 @@ class CardPresented:
 
 
 @dataclass(frozen=True)
+class CodeScanned:
+    """A barcode scanner read a whole code: a library card or an item (the core tells)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class PinEntered:
     pin: str
 
@@ -97,6 +104,7 @@ class StillHere:
 Intent = (
     StartTapped
     | CardPresented
+    | CodeScanned
     | PinEntered
     | AccountOpened
     | BorrowingOpened

@@ -16,6 +16,7 @@ from backend_sync.sip2.mapping import Terminal
 from kiosk.core.circulation import CirculationRules, CirculationService, Ports
 from kiosk.core.clock import ManualClock
 from kiosk.core.pad import PadItem
+from kiosk.core.session import LineStatus, State
 from kiosk.ui.core_session import CoreSession
 from kiosk.ui.presenters.views import AttractView, Screen
 from simulators.ils.simulator import IlsSimulator
@@ -218,3 +219,17 @@ def test_staff_mode_is_refused_in_words_with_the_ils_down_and_no_local_pin(kiosk
     assert "nenustatytas techniko PIN kodas" in identify.error.text
     k.tap("cancel")
     assert k.app.state.screen is Screen.ATTRACT
+
+
+def test_a_scanned_item_barcode_is_borrowed_not_taken_for_a_card(kiosk) -> None:
+    k = kiosk
+    k.app.code_scanned(ONA)  # the scanner at the attract screen: straight to the PIN
+    k.drain()
+    assert k.service.view.state is State.AWAITING_PIN
+    k.keys(ONA_PIN)
+    k.app.code_scanned(METAI)  # a barcode-only item scanned while borrowing
+    k.drain()
+    (line,) = k.service.view.lines
+    assert k.service.view.state is State.WORKING and line.item_id == METAI
+    assert line.status is LineStatus.BORROWED
+    assert k.sim.library.loan(METAI).patron == ONA
