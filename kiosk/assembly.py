@@ -36,14 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app import (
-    RfidPad,
     build_circulation,
     build_library_system,
     build_local_store,
-    build_lockers,
     build_sync_worker,
     run_session_timer,
 )
+from kiosk.app_lockers import build_lockers
 from kiosk.core.circulation import CirculationService
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
@@ -51,6 +50,7 @@ from kiosk.core.lockers.doors import DoorEvent, Transition
 from kiosk.core.receipt_delivery import ReceiptDesk, ReceiptEvent, ReceiptPrintFailed
 from kiosk.core.receipts import Receipt
 from kiosk.i18n import Catalogs
+from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
 from kiosk.staff_desk import StaffDesk, mail_server
 

@@ -103,6 +103,8 @@ def run_memory(args: argparse.Namespace) -> int:
         "wall_s": round(probe["wall_s"], 1),
         "outbox_entries_done": probe["outbox"],
     }
+    if probe.get("python_growth_after_100"):  # $KIOSK_BENCH_TRACEMALLOC
+        result["python_growth_after_100"] = probe["python_growth_after_100"]
     print(json.dumps(result))
     return 0
 

@@ -49,6 +49,37 @@ def rss_bytes() -> int:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+class Traced:
+    """With $KIOSK_BENCH_TRACEMALLOC set: where Python memory grew between the 100th session
+    and the last (the ten biggest allocation sites), to find what a growth is made of."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+        self.snapshots: dict[int, Any] = {}
+        if on:
+            import tracemalloc
+
+            tracemalloc.start(8)
+
+    def take(self, session: int) -> None:
+        if self.on and session >= 100:
+            import tracemalloc
+
+            self.snapshots[session] = tracemalloc.take_snapshot()
+
+    def growth(self) -> list[str]:
+        if len(self.snapshots) < 2:
+            return []
+        first, last = self.snapshots[min(self.snapshots)], self.snapshots[max(self.snapshots)]
+        stats = last.compare_to(first, "traceback")[:10]
+        return [f"{s.size_diff / 1024:+.0f} KiB {s.count_diff:+d} at {_where(s)}" for s in stats]
+
+
+def _where(stat: Any) -> str:
+    frames = list(stat.traceback)[-3:]
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames))
+
+
 class Visits:
     def __init__(self, app: Any, kiosk: Any, controls: dict[str, str]) -> None:
         self.app = app
@@ -56,6 +87,7 @@ class Visits:
         self.rfid = ControlClient(controls["rfid"])
         self.number = 0
         self.step = ""
+        self.traced = Traced(bool(os.environ.get("KIOSK_BENCH_TRACEMALLOC")))
 
     # -- hands and eyes ----------------------------------------------------------------
     def press(self, name: str) -> None:
@@ -164,11 +196,13 @@ class Visits:
                 if number == 1 or done % 100 == 0 or done == sessions:
                     gc.collect()
                     samples[done] = rss_bytes()
+                    self.traced.take(done)
         finally:
             self.app.stop()
         return {
             "sessions": sessions,
             "rss_bytes": samples,
+            "python_growth_after_100": self.traced.growth(),
             "wall_s": time.monotonic() - started,
             "outbox": self.kiosk.store.summary().done,
         }

@@ -223,7 +223,7 @@ def _with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
     Confirmations print or e-mail through the running kiosk's receipt desks."""
     from zoneinfo import ZoneInfo
 
-    from kiosk.app import RoomsParts, build_rooms
+    from kiosk.app_rooms import RoomsParts, build_rooms
     from kiosk.ui.rooms_session import RoomsFlow
 
     tz = ZoneInfo(settings.kiosk.timezone)

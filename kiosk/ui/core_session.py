@@ -2,9 +2,12 @@
 
 Translates both ways and decides nothing: each ``SessionView`` the core publishes becomes a
 ``UiState`` (screen + view model), and each intent becomes one call on the service, run as
-an asyncio task on the shared loop. Two moments the core does not model are kept here as
-pure screen flow: the card/PIN keypad before any card was shown (the core waits in IDLE),
-and the goodbye after the receipt decision (the core is already back in IDLE).
+an asyncio task on the shared loop. The conversion itself is pure and lives in
+kiosk/ui/presenters/core_views.py; this module keeps what the port remembers between views
+(the local screens, the visit's counts, the devices' health, the last staff action) and
+dispatches the intents. Two moments the core does not model are kept here as pure screen
+flow: the card/PIN keypad before any card was shown (the core waits in IDLE), and the
+goodbye after the receipt decision (the core is already back in IDLE).
 
 Locker pickup goes to an optional ``PickupDesk`` (the locker service's pickup_by_code), and
 the composition root calls ``door_closed``; staff mode (staff card + PIN: while the core's view
@@ -18,18 +21,14 @@ screens it models: their UiStates say ``core_timed`` and carry its seconds left,
 from __future__ import annotations
 
 import asyncio
-import math
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
 from typing import Any, Protocol
 
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
 from kiosk.core.receipt_delivery import InvalidEmailAddress
 from kiosk.core.session import Activity, EndReason, SessionView, State
-from kiosk.core.session import ItemLine as CoreLine
-from kiosk.core.session import LineStatus as CoreStatus
+from kiosk.ui.presenters.core_views import line_counts, screen_for, staff_view
 from kiosk.ui.presenters.intents import (
     AccountOpened,
     BorrowingOpened,
@@ -52,41 +51,14 @@ from kiosk.ui.presenters.intents import (
 )
 from kiosk.ui.presenters.text import PICKUP_ERRORS
 from kiosk.ui.presenters.views import (
-    AccountView,
     AttractView,
-    CirculationView,
-    DeviceLine,
-    FineLine,
     GoodbyeView,
-    HoldLine,
     IdentifyView,
-    ItemLine,
-    LineStatus,
-    LoanLine,
     PickupView,
-    ReceiptView,
     Screen,
     StaffView,
     UiState,
 )
-
-STATUS = {
-    CoreStatus.WORKING: LineStatus.READING,
-    CoreStatus.WAITING_FOR_PARTS: LineStatus.WAITING_PARTS,
-    CoreStatus.BORROWED: LineStatus.BORROWED,
-    CoreStatus.RETURNED: LineStatus.RETURNED,
-    CoreStatus.RENEWED: LineStatus.RENEWED,
-}
-
-
-# The staff screen's device rows, from what the adapters report (kiosk/core/health.py).
-DEVICE_ROWS = {
-    DeviceKind.READER: "reader",
-    DeviceKind.LOCK_BOARD: "locks",
-    DeviceKind.PRINTER: "printer",
-    DeviceKind.ILS: "ils",
-    DeviceKind.SMTP: "smtp",
-}
 
 
 class Service(Protocol):
@@ -114,31 +86,6 @@ class StaffDesk(Protocol):
 
     def overview(self) -> dict[str, Any]: ...
     async def act(self, action: str, target: str) -> bool: ...
-
-
-def _day(moment: datetime | None) -> date | None:
-    return moment.date() if moment is not None else None
-
-
-def _cents(amount: str) -> int:
-    try:
-        return int(Decimal(amount or "0") * 100)
-    except InvalidOperation:
-        return 0
-
-
-def ui_line(line: CoreLine) -> ItemLine:
-    status = STATUS.get(line.status, LineStatus.REFUSED)
-    notice = line.notice
-    return ItemLine(
-        line.item_id,
-        line.title or line.item_id,
-        status,
-        _day(line.due),
-        line.sort_bin,
-        message=notice.text if notice and status is not LineStatus.RETURNED else "",
-        where=notice.where if notice else "",
-    )
 
 
 class CoreSession:
@@ -189,7 +136,7 @@ class CoreSession:
 
     def on_view(self, view: SessionView) -> None:
         if view.state is State.RECEIPT or view.lines:
-            self._count(view)
+            self._counts = line_counts(view)
         visiting = (Screen.RECEIPT, Screen.CIRCULATION, Screen.ACCOUNT)
         leaving = self._state.screen in visiting and view.last_end is EndReason.DONE
         if view.state is State.IDLE and leaving:
@@ -205,69 +152,13 @@ class CoreSession:
             self._local = None
         self._show(self._local or self.convert(view))
 
-    def _count(self, view: SessionView) -> None:
-        statuses = [line.status for line in view.lines]
-        self._counts = {
-            "borrowed": statuses.count(CoreStatus.BORROWED),
-            "returned": statuses.count(CoreStatus.RETURNED),
-            "renewed": statuses.count(CoreStatus.RENEWED),
-        }
-
     def convert(self, view: SessionView) -> UiState:
-        """The screen for the core's view; a visit's screens are timed by the core (its
-        idle timer is the only one that ends a visit), the UI just shows its warning."""
-        state = self._screen_of(view)
-        if view.state is State.IDLE:
-            return state
-        left = math.ceil(view.warning_s) if view.warning_s is not None else None
-        return replace(state, core_timed=True, warning_s=left)
-
-    def _screen_of(self, view: SessionView) -> UiState:
-        notice = view.notice
-        message, where = (notice.text, notice.where) if notice else ("", "")
-        purpose = "staff" if view.staff_login else "patron"  # the keypad asks the staff PIN
-        match view.state:
-            case State.IDLE:
-                return UiState(Screen.ATTRACT, self.attract)
-            case State.IDENTIFYING | State.AWAITING_PIN:
-                return UiState(Screen.IDENTIFY, IdentifyView(purpose, True, "", 6, message, where))
-            case State.REFUSED:
-                return UiState(Screen.IDENTIFY, IdentifyView(purpose, False, "", 6, message, where))
-            case State.STAFF:
-                return UiState(Screen.STAFF, self._staff_view())
-            case State.RECEIPT:
-                printer = "print" in view.receipt_choices
-                receipt = ReceiptView(
-                    printer, False, **self._counts, spoken_receipt=view.receipt_text
-                )
-                return UiState(Screen.RECEIPT, receipt)
-            case State.RETURNS:
-                lines = tuple(ui_line(line) for line in view.lines)
-                return UiState(Screen.CIRCULATION, CirculationView("return", "", lines))
-        if view.activity is Activity.ACCOUNT and view.account is not None:
-            return UiState(Screen.ACCOUNT, self._account(view))
-        lines = tuple(ui_line(line) for line in view.lines if line.activity is Activity.BORROW)
-        return UiState(Screen.CIRCULATION, CirculationView("borrow", view.patron_name, lines))
+        """The screen for the core's view (presenters/core_views.py)."""
+        return screen_for(view, self.attract, self._counts, staff=self._staff_view, now=self.now)
 
     def _staff_view(self) -> StaffView:
-        """One row per kind of device; a row is healthy only if every device of it is."""
-        rows = []
-        for kind, row in DEVICE_ROWS.items():
-            reports = [h for h in self._health.values() if h.kind is kind]
-            if not reports:
-                continue
-            faults = [h for h in reports if h.state is not DeviceState.OK]
-            detail = "; ".join(f"{h.device}: {h.reason or h.state.value}" for h in faults)
-            rows.append(DeviceLine(row, not faults, detail or ", ".join(h.device for h in reports)))
         overview = self.staff.overview() if self.staff is not None else {}
-        action, target = self._staff_done
-        return StaffView(
-            devices=tuple(rows),
-            last_action=action,
-            last_target=target,
-            restart_asked=self._restart_asked,
-            **overview,
-        )
+        return staff_view(self._health.values(), overview, self._staff_done, self._restart_asked)
 
     # -- device health (the HealthReporter port) ---------------------------------------------
 
@@ -283,30 +174,6 @@ class CoreSession:
     def printer_paper(self, state: PaperState) -> None:
         paper = DeviceState.OK if state is PaperState.OK else DeviceState.DEGRADED
         self.report(DeviceHealth("printer", DeviceKind.PRINTER, paper, f"paper {state.value}"))
-
-    def _account(self, view: SessionView) -> AccountView:
-        account = view.account
-        assert account is not None
-        renewals = {line.item_id: line for line in view.lines if line.activity is Activity.ACCOUNT}
-        loans = []
-        for loan in account.loans:
-            line = renewals.get(loan.item_id)
-            renewed = line is not None and line.status is CoreStatus.RENEWED
-            refused = line is not None and line.status is not CoreStatus.RENEWED
-            due = _day(line.due if renewed and line and line.due else loan.due)
-            loans.append(
-                LoanLine(
-                    loan.item_id,
-                    loan.title or loan.item_id,
-                    due or self.now().date(),
-                    loan.overdue and not renewed,
-                    renewed,
-                    message=line.notice.text if refused and line and line.notice else "",
-                )
-            )
-        holds = tuple(HoldLine(hold.title, hold.ready, hold.where) for hold in account.holds)
-        fines = tuple(FineLine(fine.description, _cents(fine.amount)) for fine in account.fines)
-        return AccountView(view.patron_name, tuple(loans), holds, fines)
 
     # -- screen -> core --------------------------------------------------------------------
 

@@ -38,7 +38,6 @@ from backend_sync.store.outbox import OutboxStore
 from backend_sync.store.replayer import Replayer, ReplayPolicy
 from device_drivers.rfid.feig_reader import FeigReader
 from kiosk.app import (
-    RfidPad,
     build_circulation,
     build_library_system,
     build_local_store,
@@ -46,6 +45,7 @@ from kiosk.app import (
 )
 from kiosk.core.circulation import CirculationService
 from kiosk.core.session import LineStatus, SessionView, State
+from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
 from simulators.control import ControlClient
 

@@ -26,7 +26,7 @@ from backend_sync.store.replayer import Replayer
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from device_drivers.printers.receipt_printer import build_printer
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.app import RfidPad, build_circulation, build_library_system
+from kiosk.app import build_circulation, build_library_system
 from kiosk.core.circulation import CirculationService
 from kiosk.core.outbox import EntryState
 from kiosk.core.receipt_delivery import ReceiptDesk
@@ -34,6 +34,7 @@ from kiosk.core.receipts import Receipt
 from kiosk.core.session import Activity, LineStatus, State
 from kiosk.core.visit import StaffAlert
 from kiosk.i18n import Catalogs
+from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rfid_pad import PadTimings, SimTag

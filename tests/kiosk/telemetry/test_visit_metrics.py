@@ -18,10 +18,11 @@ from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from device_drivers.printers.receipt_printer import build_printer
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.app import RfidPad, build_circulation, build_library_system
+from kiosk.app import build_circulation, build_library_system
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.session import LineStatus
 from kiosk.i18n import Catalogs
+from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
 from kiosk.telemetry.exposition import build_registry
 from kiosk.telemetry.http import MetricsServer

@@ -1,0 +1,84 @@
+"""The composition root's hold-pickup lockers: ``build_lockers`` turns [lockers] (with [ils],
+[smtp], [sms] and [store]) into a LockerRunner: the lock boards, the locker logic
+(kiosk/core/lockers/), its SQLite state, the ILS port (offline loans go to the main store's
+outbox) and the pickup notifier.
+
+Must never load pymodbus or the locker adapters on a kiosk without lockers (they are imported
+inside the builder), or start anything itself: the caller starts the runner.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from backend_sync.lockers.runner import LockerRunner, utc_now
+from backend_sync.store.database import open_store
+from backend_sync.store.outbox import OutboxStore, SqliteOutbox
+from kiosk.app import build_library_system, store_path
+from kiosk.core.health import ActivityRecorder, HealthReporter
+from kiosk.core.lockers.ports import RandomSource
+from kiosk.core.ports import LibrarySystem
+from kiosk.settings.lockers import LockersSection
+from kiosk.settings.model import Settings
+
+
+def build_lockers(
+    settings: Settings,
+    *,
+    library: LibrarySystem | None = None,
+    random: RandomSource | None = None,
+    clock: Callable[[], datetime] | None = None,
+    health: HealthReporter | None = None,
+    activity: ActivityRecorder | None = None,
+) -> LockerRunner:
+    """The locker bank from [lockers] (+ [ils], [smtp], [sms], [store]): lock boards, the
+    logic, its SQLite state, the ILS port (offline loans into the main store's outbox) and
+    the notifier. ``start()`` it to reset the coils, restore, reconcile and poll. ``health``
+    and ``activity`` receive the boards' health and the occupancy (telemetry, staff screen)."""
+    # Imported here, not at the top: pymodbus and the locker adapters load only on a
+    # kiosk that has lockers.
+    from backend_sync.lockers.ils_port import LockerLibrary, LoopThread, StaffByIls
+    from backend_sync.lockers.store import SqliteLockerStore
+    from backend_sync.notify.locker_notifier import build_locker_notifier
+    from device_drivers.locks.bank import LockBank
+    from kiosk.core.lockers.policy import LockerPolicy, specs_from_settings
+    from kiosk.core.lockers.service import LockerService
+
+    section: LockersSection | None = settings.lockers
+    if section is None or (library is None and settings.ils is None):
+        raise ValueError("lockers need a [lockers] and an [ils] table")
+    state_file = Path(settings.kiosk.data_dir) / section.state_file  # (absolute stays so)
+    store = SqliteLockerStore(state_file)  # the files first: they are what may refuse
+    outbox = SqliteOutbox(OutboxStore(open_store(store_path(settings))))
+    library = library or build_library_system(settings.ils)  # type: ignore[arg-type]
+    loop = LoopThread(timeout_s=max(30.0, (settings.ils.timeout_s if settings.ils else 10) * 4))
+    location = section.pickup_location or (settings.ils.location if settings.ils else "")
+    ils = LockerLibrary(library, loop, location, outbox=outbox, kiosk_id=settings.kiosk.id)
+    staff_cards = section.staff_card_pattern or settings.circulation.staff_card_pattern
+    notifier = build_locker_notifier(
+        settings.kiosk.library_name,
+        ZoneInfo(settings.kiosk.timezone),
+        section,
+        settings.smtp,
+        settings.sms,
+    )
+    bank = LockBank.from_settings(section)
+    service = LockerService(
+        specs_from_settings(section),
+        LockerPolicy.from_settings(section),
+        bank,
+        ils,
+        notifier,
+        random or secrets.SystemRandom(),
+        staff=StaffByIls(ils, staff_cards),
+        health=health,
+        activity=activity,
+    )
+    closers = [bank.close, lambda: loop.run(library.close()), loop.close, store.close]
+    return LockerRunner(
+        service, store, bank.reset_coils, section.poll_interval_s, clock or utc_now, closers
+    )
