@@ -6,6 +6,8 @@
     locker_loads         item → compartment, patron    held (pending=0) and being loaded (1)
     locker_codes         salt + digest, never a code   pickup codes, active and spent
     locker_events        compartment use changes       append-only audit trail (no patron ids)
+    locker_history       ended loads                   item, compartment, times, loaded_by,
+                                                       outcome (no patron ids; version 2)
 
 Migrations are an ordered list of functions, each run once in its own transaction and
 recorded in ``locker_schema``: a few tables with one owner do not need a second Alembic
@@ -98,11 +100,31 @@ events = Table(
 )
 
 
+# A load that ended (picked up, retrieved by staff, abandoned, left for staff): what the
+# audit needs, without who it was for; the load's row with the patron is gone (store.py).
+history = Table(
+    "locker_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", String, nullable=False),
+    Column("compartment", Integer, nullable=False),
+    Column("loaded_at", String, nullable=False),
+    Column("deadline", String, nullable=False),
+    Column("ended_at", String, nullable=False),
+    Column("loaded_by", String, nullable=False),
+    Column("outcome", String, nullable=False),
+)
+
+
 def _v1(db: Connection) -> None:
     metadata.create_all(db, tables=[bank, compartments, loads, codes, events])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1]
+def _v2(db: Connection) -> None:
+    metadata.create_all(db, tables=[history])
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
 VERSION = len(MIGRATIONS)
 
 

@@ -7,6 +7,14 @@ never a release the file does not explain. Each save also appends to ``locker_ev
 compartments whose use changed (with their item ids, no patron ids). ``load`` rebuilds the
 snapshot. Codes are stored as the logic gives them: salt and digest only.
 
+Retention (docs/privacy.md): a load's patron id, e-mail and phone are kept while the load
+is in its compartment, and no longer. A load that leaves the snapshot (picked up, retrieved
+by staff after expiry, abandoned, left for staff) becomes a ``locker_history`` row with its
+item, compartment, times, loaded_by (masked already) and outcome; a code that was used or
+revoked is not written at all (``retained``): it can never open a door again, and its row
+would name the patron. Deleted rows are zeroed in the file (secure_delete) and a save that
+dropped a patron's data empties the write-ahead log, whose older frames still hold it.
+
 Separate from the kiosk's main store (backend_sync/store) for now; see schema.py.
 """
 
@@ -19,10 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 
 from backend_sync.lockers import schema as t
+from backend_sync.store.retention import truncate_wal
 
 LOAD_FIELDS = (
     "item_id", "patron_id", "compartment", "loaded_at", "deadline",
@@ -34,6 +43,7 @@ def _on_connect(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")  # durable at commit, also in WAL mode
+    cursor.execute("PRAGMA secure_delete=ON")  # a deleted load's bytes are zeroed, not left
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
@@ -82,19 +92,71 @@ class SqliteLockerStore:
     # -- save --------------------------------------------------------------------------
     def save(self, snapshot: Mapping[str, Any]) -> None:
         now = self.clock().isoformat()
+        snapshot = retained(snapshot)
         with self.engine.begin() as db:
-            self._events(db, snapshot["compartments"], now)
-            for table in (t.bank, t.compartments, t.loads, t.codes):
-                db.execute(delete(table))
-            db.execute(insert(t.bank), [_bank_row(snapshot, now)])
-            comps = snapshot["compartments"]
-            if comps:
-                db.execute(insert(t.compartments), [_comp_row(n, c) for n, c in comps.items()])
-            rows = [row for n, c in comps.items() for row in _load_rows(int(n), c)]
-            if rows:
-                db.execute(insert(t.loads), rows)
-            if snapshot["codes"]:
-                db.execute(insert(t.codes), [_code_row(r) for r in snapshot["codes"]])
+            forgotten = _patrons_on_disk(db) - patrons(snapshot)
+            ended = self._history(db, snapshot["compartments"], now)
+            self._save(db, snapshot, now)
+        if forgotten or ended:
+            truncate_wal(self.engine)
+
+    def sweep(self, dry_run: bool = False) -> dict[str, int]:
+        """Apply the retention rules to what is on disk now (`kiosk privacy sweep`): spent
+        codes go; a load still on disk is still in its compartment, so it stays."""
+        spent_codes = or_(t.codes.c.used_at.is_not(None), t.codes.c.revoked)
+        try:
+            with self.engine.begin() as db:
+                spent = db.execute(select(func.count()).where(spent_codes)).scalar_one()
+                held = db.execute(select(func.count()).select_from(t.loads)).scalar_one()
+                if spent and not dry_run:
+                    db.execute(delete(t.codes).where(spent_codes))
+        except DBAPIError as exc:  # locked by the running kiosk past the timeout
+            raise t.LockerStoreError(f"{self.path}: cannot sweep: {exc.orig}") from None
+        return {"spent_codes_dropped": spent, "loads_kept": held}
+
+    def history(self) -> list[dict[str, Any]]:
+        """Ended loads, oldest first: no patron ids."""
+        with self.engine.connect() as db:
+            rows = db.execute(select(t.history).order_by(t.history.c.id)).mappings().all()
+        return [dict(row) for row in rows]
+
+    def _history(self, db: Connection, comps: Mapping[str, Any], now: str) -> int:
+        """Record the loads on disk that the new snapshot no longer has; returns how many."""
+        still = {load["item_id"] for c in comps.values() for load in _loads_of(c)}
+        uses = {int(n): c["use"] for n, c in comps.items()}
+        before = dict(db.execute(select(t.compartments.c.number, t.compartments.c.use)).all())
+        rows = [
+            {
+                "item_id": load.item_id,
+                "compartment": load.compartment,
+                "loaded_at": load.loaded_at,
+                "deadline": load.deadline,
+                "ended_at": now,
+                "loaded_by": load.loaded_by,
+                "outcome": outcome(
+                    before.get(load.compartment, ""), uses.get(load.compartment, ""), load.pending
+                ),
+            }
+            for load in db.execute(select(t.loads).order_by(t.loads.c.id))
+            if load.item_id not in still
+        ]
+        if rows:
+            db.execute(insert(t.history), rows)
+        return len(rows)
+
+    def _save(self, db: Connection, snapshot: Mapping[str, Any], now: str) -> None:
+        self._events(db, snapshot["compartments"], now)
+        for table in (t.bank, t.compartments, t.loads, t.codes):
+            db.execute(delete(table))
+        db.execute(insert(t.bank), [_bank_row(snapshot, now)])
+        comps = snapshot["compartments"]
+        if comps:
+            db.execute(insert(t.compartments), [_comp_row(n, c) for n, c in comps.items()])
+        rows = [row for n, c in comps.items() for row in _load_rows(int(n), c)]
+        if rows:
+            db.execute(insert(t.loads), rows)
+        if snapshot["codes"]:
+            db.execute(insert(t.codes), [_code_row(r) for r in snapshot["codes"]])
 
     def _events(self, db: Connection, comps: Mapping[str, Any], now: str) -> None:
         before = dict(db.execute(select(t.compartments.c.number, t.compartments.c.use)).all())
@@ -216,3 +278,45 @@ def _code_data(row: Mapping[str, Any]) -> dict[str, Any]:
         "digest": row["digest"].hex(),
         "revoked": bool(row["revoked"]),
     }
+
+
+# -- retention ---------------------------------------------------------------------------
+def retained(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """The snapshot as it is written: without the codes that were used or revoked."""
+    codes = [r for r in snapshot["codes"] if r["used_at"] is None and not r["revoked"]]
+    return {**snapshot, "codes": codes}
+
+
+def patrons(snapshot: Mapping[str, Any]) -> set[str]:
+    """Every patron id a snapshot holds: loads, codes and patrons owed a notice."""
+    held = {load["patron_id"] for c in snapshot["compartments"].values() for load in _loads_of(c)}
+    coded = {r["patron_id"] for r in snapshot["codes"]}
+    return held | coded | set(snapshot["unsent_patrons"])
+
+
+def _patrons_on_disk(db: Connection) -> set[str]:
+    found = set(db.execute(select(t.loads.c.patron_id)).scalars())
+    found |= set(db.execute(select(t.codes.c.patron_id)).scalars())
+    for unsent in db.execute(select(t.bank.c.unsent_patrons)).scalars():
+        found |= set(json.loads(unsent))
+    return found
+
+
+def _loads_of(comp: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [*comp["loads"], *([comp["pending"]] if comp["pending"] else [])]
+
+
+OUTCOMES = {
+    "pickup": "picked_up", "held": "picked_up",
+    "retrieving": "retrieved", "expired": "retrieved",
+}  # fmt: skip
+
+
+def outcome(use_before: str, use_after: str, pending: bool) -> str:
+    """Why a load left: judged by its compartment's use before and after the save (a door
+    opened and closed between two saves goes from held straight to free)."""
+    if pending:
+        return "load_abandoned"  # the door closed on no item, or staff gave up
+    if use_after == "needs_staff":
+        return "left_behind"  # closed still occupied: staff must look
+    return OUTCOMES.get(use_before, "removed")

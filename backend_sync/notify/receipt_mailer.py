@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from backend_sync.notify.message import OutgoingMail
-from backend_sync.notify.outbox import MailOutbox, MailWorker
+from backend_sync.notify.outbox import DAY_S, MailOutbox, MailWorker
 from backend_sync.notify.smtp_sender import SmtpOptions, SmtpSender
 from kiosk.settings.smtp import SmtpSection
 
@@ -53,5 +53,6 @@ def build_mailer(section: SmtpSection, data_dir: Path) -> ReceiptMailerAdapter:
         from_name=section.from_name,
         retry_first_s=section.retry_first_s,
         retry_max_s=section.retry_max_s,
+        keep_failed_s=section.keep_failed_days * DAY_S,
     )
     return ReceiptMailerAdapter(outbox, MailWorker(outbox).start())

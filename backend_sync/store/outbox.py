@@ -13,6 +13,11 @@ can be checked at the ILS on its own. That holds only with one replayer per file
 `replay_lock()` (an flock on a file next to the store, released by the kernel when its
 process dies, kill -9 included) keeps `kiosk sync flush` and the kiosk's own worker from
 replaying at once.
+
+Retention (retention.py): an entry settled for good (DONE, or REJECTED and resolved by
+staff) loses its patron identifiers in the same transaction that settles it; `compact()`
+then empties the write-ahead log that still holds them (the replayer calls it after each
+pass).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from backend_sync.store.records import dumps, entry_from_row, entry_values
+from backend_sync.store.retention import scrub_settled, truncate_wal
 from backend_sync.store.schema import outbox
 from kiosk.core.outbox import EntryState, OutboxEntry
 
@@ -88,6 +94,8 @@ class OutboxStore:
         # this process knows they are being sent, however slow the send, and never takes
         # them for a dead process's leftovers (live_grace_s is for other processes).
         self._live_here: set[str] = set()
+        # Something was scrubbed since the write-ahead log was last emptied (see compact).
+        self._scrubbed = False
 
     # ---- the port's operations ---------------------------------------------------------
 
@@ -205,7 +213,7 @@ class OutboxStore:
         as possibly sent, in one commit, before any of them is sent."""
         now = self.clock().isoformat()
         with self.engine.begin() as db:
-            self._record(db, outcomes, now)
+            scrubbed = self._record(db, outcomes, now)
             if checks:
                 db.execute(
                     update(outbox)
@@ -218,6 +226,7 @@ class OutboxStore:
                     ),
                     [{"k": key, "c": dumps(check)} for key, check in checks.items()],
                 )
+        self._note_scrubbed(scrubbed)
 
     def record(
         self,
@@ -230,7 +239,7 @@ class OutboxStore:
         `stalled` is the entry whose send failed (it stays in_doubt); both note `reason`."""
         now = self.clock().isoformat()
         with self.engine.begin() as db:
-            self._record(db, outcomes, now)
+            scrubbed = self._record(db, outcomes, now)
             if unsent:
                 db.execute(
                     update(outbox)
@@ -239,9 +248,12 @@ class OutboxStore:
                 )
             if stalled:
                 db.execute(update(outbox).where(outbox.c.key == stalled).values(reason=reason))
+        self._note_scrubbed(scrubbed)
 
     @staticmethod
-    def _record(db: Any, outcomes: Iterable[Outcome], now: str) -> None:
+    def _record(db: Any, outcomes: Iterable[Outcome], now: str) -> int:
+        """Write the results; returns how many entries it scrubbed (settled DONE)."""
+        outcomes = list(outcomes)
         rows = [
             {
                 "k": o.key,
@@ -265,6 +277,8 @@ class OutboxStore:
                 ),
                 rows,
             )
+        done = [o.key for o in outcomes if o.state is EntryState.DONE]
+        return scrub_settled(db, done) if done else 0
 
     # ---- what staff and the commands read ----------------------------------------------
 
@@ -323,7 +337,26 @@ class OutboxStore:
                 .where(outbox.c.resolved_at == "")
                 .values(resolved_at=self.clock().isoformat(), resolved_note=note)
             ).rowcount
+            scrubbed = scrub_settled(db, [key]) if changed == 1 else 0
+        self._note_scrubbed(scrubbed)
         return changed == 1
+
+    def _note_scrubbed(self, count: int) -> None:
+        # Only once committed: a compaction between the scrub and its commit would leave the
+        # unscrubbed page in the database file with nothing to empty the log afterwards.
+        if count:
+            self._scrubbed = True
+
+    def compact(self) -> bool:
+        """Empty the write-ahead log if an entry was scrubbed since it was last emptied (its
+        older frames still hold the unscrubbed rows). True when there was nothing left to do."""
+        if not self._scrubbed:
+            return True
+        self._scrubbed = False
+        if truncate_wal(self.engine):
+            return True
+        self._scrubbed = True  # a reader kept it busy: the next pass tries again
+        return False
 
 
 class SqliteOutbox:

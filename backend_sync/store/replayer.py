@@ -24,7 +24,8 @@ itself; a payment is a window of its own. For each window:
 If the ILS cannot be reached (or an answer is lost) the pass stops there: the entry being
 sent stays in_doubt, the rest of the window is released, and the worker backs off.
 
-Never sends an entry twice without asking the ILS in between; never skips an entry.
+Never sends an entry twice without asking the ILS in between; never skips an entry. After
+each pass the store's write-ahead log is emptied if entries were scrubbed (retention.py).
 """
 
 from __future__ import annotations
@@ -147,7 +148,11 @@ class Replayer:
             with self.store.replay_lock() as mine:
                 if not mine:
                     return PassReport(stopped="another process is replaying this outbox")
-                return await self._replay()
+                report = await self._replay()
+            # Entries settled since the last pass (here or by the domain) were scrubbed; their
+            # unscrubbed rows linger in the write-ahead log until it is emptied.
+            await asyncio.to_thread(self.store.compact)
+            return report
 
     async def _replay(self) -> PassReport:
         report = PassReport()

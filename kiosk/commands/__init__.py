@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "kiosk.commands.printer",
     "kiosk.commands.lockers",
     "kiosk.commands.sync",
+    "kiosk.commands.privacy",
     "kiosk.commands.stats",
     "kiosk.commands.staff",
     "kiosk.telemetry.cli",

@@ -9,6 +9,8 @@
     kiosk sync resolve KEY       staff fixed it by hand: take it off the list (--note why)
 
 Card numbers are masked unless --show-cards is given (staff need them to fix a loan by hand).
+Once staff resolve an entry its card is masked in the store for good (docs/privacy.md), so
+--all --show-cards shows resolved entries masked all the same.
 """
 
 from __future__ import annotations
@@ -137,7 +139,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_resolve(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    if not open_outbox(settings).resolve(args.key, args.note):
+    store = open_outbox(settings)
+    if not store.resolve(args.key, args.note):
         raise CommandError(f"{args.key}: no unresolved rejected entry has this key")
+    store.compact()  # the card is masked now; the WAL's older frames would still hold it
     print(json.dumps({"resolved": args.key}, ensure_ascii=False))
     return EXIT_OK

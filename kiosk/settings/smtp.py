@@ -23,3 +23,5 @@ class SmtpSection(Section):
     retry_first_s: float = Field(default=30.0, gt=0, le=3600)
     retry_max_s: float = Field(default=3600.0, gt=0, le=86400)
     outbox_file: str = "mail-outbox.sqlite"
+    # a refused message keeps its address and text for staff this long, then is blanked
+    keep_failed_days: float = Field(default=14.0, ge=0, le=365)

@@ -72,6 +72,9 @@ def test_status_flush_and_the_reconciliation_report(tmp_path, capsys) -> None:
     assert main(["--config", path, "sync", "report", "--all"]) == 0
     [resolved] = json.loads(capsys.readouterr().out)
     assert resolved["resolved_note"] == "lent at the desk" and resolved["resolved_at"]
+    assert main(["--config", path, "sync", "report", "--all", "--show-cards"]) == 0
+    [scrubbed] = json.loads(capsys.readouterr().out)  # resolved: the card is gone for good
+    assert scrubbed["card"] == "******0003" and scrubbed["item_id"]
 
 
 def test_flush_with_the_ils_down_exits_3_and_keeps_everything(tmp_path, capsys) -> None:

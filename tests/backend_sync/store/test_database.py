@@ -17,7 +17,7 @@ from backend_sync.store.schema import metadata, outbox
 
 def test_a_fresh_file_is_created_in_wal_mode_at_the_newest_revision(tmp_path: Path) -> None:
     engine = open_store(tmp_path / "new" / "store.sqlite")
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     with engine.connect() as db:
         assert db.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert db.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -42,7 +42,7 @@ def test_a_file_at_an_older_revision_upgrades_and_keeps_its_rows(tmp_path: Path)
         db.execute(insert(outbox).values(row))
     old.dispose()
     engine = open_store(path)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     with engine.connect() as db:
         assert db.execute(select(outbox.c.key)).scalars().all() == ["k1"]
     assert "stat_session" in inspect(engine).get_table_names()
@@ -60,7 +60,7 @@ def test_migrations_create_exactly_the_tables_schema_py_describes(tmp_path: Path
 
 def test_opening_twice_is_harmless(tmp_path: Path) -> None:
     open_store(tmp_path / "store.sqlite")
-    assert current_revision(open_store(tmp_path / "store.sqlite")) == "0003"
+    assert current_revision(open_store(tmp_path / "store.sqlite")) == "0004"
 
 
 def test_a_data_dir_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> None:
