@@ -94,6 +94,8 @@ def open_engine(path: str | Path) -> Engine:
     def _wal(dbapi_connection, _record) -> None:  # WAL: readers never wait for a refresh
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA busy_timeout=5000")
+        # a purged day's names and e-mails are zeroed on disk, not left in free pages
+        dbapi_connection.execute("PRAGMA secure_delete=ON")
 
     metadata.create_all(engine)
     return engine
