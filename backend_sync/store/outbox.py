@@ -86,6 +86,9 @@ class OutboxSummary:
     last_reason: str
 
 
+REFUSED_LIVE = "refused live: the patron was told at the kiosk; nothing changed at the ILS"
+
+
 class OutboxStore:
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = datetime.now) -> None:
         self.engine = engine
@@ -116,6 +119,11 @@ class OutboxStore:
     def mark_rejected(self, key: str, reason: str, result: dict[str, Any]) -> None:
         self.record([Outcome(key, EntryState.REJECTED, result, reason)])
         self._live_here.discard(key)
+
+    def mark_refused(self, key: str, reason: str, result: dict[str, Any]) -> None:
+        """A live refusal the patron saw: settled off the staff's list (and scrubbed)."""
+        self.mark_rejected(key, reason, result)
+        self.resolve(key, REFUSED_LIVE)
 
     def note_attempt(self, key: str, reason: str) -> None:
         """The domain tried (or went offline) and keeps the entry for replay. An entry the
@@ -378,6 +386,9 @@ class SqliteOutbox:
 
     async def mark_rejected(self, key: str, reason: str, result: dict[str, Any]) -> None:
         await asyncio.to_thread(self.store.mark_rejected, key, reason, result)
+
+    async def mark_refused(self, key: str, reason: str, result: dict[str, Any]) -> None:
+        await asyncio.to_thread(self.store.mark_refused, key, reason, result)
 
     async def note_attempt(self, key: str, reason: str) -> None:
         await asyncio.to_thread(self.store.note_attempt, key, reason)

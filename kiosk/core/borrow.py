@@ -72,7 +72,7 @@ async def checkout(c: Circulation, job: BorrowJob) -> BorrowJob | None:
     result_data = {"ok": result.ok, "due": result.due_date.isoformat() if result.due_date else ""}
     if not result.ok:
         detail = " ".join(result.screen_messages)
-        await c.outbox.mark_rejected(key, detail or "refused", result_data)
+        await c.outbox.mark_refused(key, detail or "refused", result_data)
         reason = await refusal_reason(c, job.item_id)
         _finish(c, job.seq, LineStatus.REFUSED, title=result.title, notice=Notice(reason, detail))
         return None

@@ -62,7 +62,14 @@ class Outbox(Protocol):
 
     async def mark_done(self, key: str, result: dict[str, Any]) -> None: ...
 
-    async def mark_rejected(self, key: str, reason: str, result: dict[str, Any]) -> None: ...
+    async def mark_rejected(self, key: str, reason: str, result: dict[str, Any]) -> None:
+        """Rejected, for staff: it goes on the reconciliation list until resolved."""
+        ...
+
+    async def mark_refused(self, key: str, reason: str, result: dict[str, Any]) -> None:
+        """The ILS refused it live and the patron was told at the kiosk: nothing changed at
+        the ILS and nothing is left for staff (rejected and resolved at once)."""
+        ...
 
     async def note_attempt(self, key: str, reason: str) -> None:
         """The kiosk finished its side and keeps the entry for replay; the request may have

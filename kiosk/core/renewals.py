@@ -75,7 +75,7 @@ async def renew(c: Circulation, item_id: str) -> None:
         v.record(ItemKind.RENEWED, done)
     else:
         detail = " ".join(result.screen_messages)
-        await c.outbox.mark_rejected(key, detail or "refused", data)
+        await c.outbox.mark_refused(key, detail or "refused", data)
         v.update(
             line.seq,
             status=LineStatus.REFUSED,

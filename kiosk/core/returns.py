@@ -68,7 +68,7 @@ async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
         v.own_loans.discard(job.item_id)
         return await _accepted(c, replace(job, release=Release(key, data)), result)
     detail = " ".join(result.screen_messages)
-    await c.outbox.mark_rejected(key, detail or "refused", data)
+    await c.outbox.mark_refused(key, detail or "refused", data)
     if await _on_loan(c, job.item_id):
         _set(
             c,

@@ -22,6 +22,7 @@ class FakeOutbox:
     def __init__(self) -> None:
         self.entries: dict[str, OutboxEntry] = {}
         self.fail_adds = 0
+        self.for_staff: set[str] = set()  # rejected and left for staff (not live refusals)
 
     async def add(self, entry: OutboxEntry) -> bool:
         if self.fail_adds:
@@ -36,6 +37,10 @@ class FakeOutbox:
         self._set(key, state=EntryState.DONE, result=result)
 
     async def mark_rejected(self, key: str, reason: str, result: dict[str, Any]) -> None:
+        self._set(key, state=EntryState.REJECTED, reason=reason, result=result)
+        self.for_staff.add(key)
+
+    async def mark_refused(self, key: str, reason: str, result: dict[str, Any]) -> None:
         self._set(key, state=EntryState.REJECTED, reason=reason, result=result)
 
     async def note_attempt(self, key: str, reason: str) -> None:

@@ -130,3 +130,15 @@ def test_keep_for_replay_makes_a_live_entry_an_offline_one(store: OutboxStore) -
     store.mark_done("live", {"ok": True})
     store.keep_for_replay("live", "late")  # a settled entry stays as it is
     assert store.get("live").state is EntryState.DONE
+
+
+def test_a_live_refusal_is_settled_off_the_staff_list_and_scrubbed(store: OutboxStore) -> None:
+    store.add(checkout("refused", JONAS, "111", offline=False))  # a reference book, say
+    store.add(checkout("unknown", JONAS, "222", offline=False))
+    store.mark_refused("refused", "Leidinys neišduodamas", {"ok": False})
+    store.mark_rejected("unknown", "outcome unknown: staff must check", {})
+    assert [r.entry.key for r in store.rejected()] == ["unknown"]  # only what staff must do
+    refused = store.get("refused")
+    assert refused.state is EntryState.REJECTED and refused.reason == "Leidinys neišduodamas"
+    assert refused.payload["card"] != JONAS and refused.payload["card"].endswith(JONAS[-4:])
+    assert store.get("unknown").payload["card"] == JONAS  # kept until staff resolve it
