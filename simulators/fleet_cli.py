@@ -10,14 +10,16 @@ saying where each is, and runs until Ctrl-C or SIGTERM, then stops them all.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import signal
-import threading
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_USAGE, CommandError, setup_logging_without_config
+from kiosk.commands.common import (
+    EXIT_USAGE,
+    CommandError,
+    setup_logging_without_config,
+    wait_for_stop,
+)
 from kiosk.settings import DEFAULT_CONFIG_ENV, load_settings
 from simulators.console.app import Console, create_app
 from simulators.console.server import ConsoleServer
@@ -87,10 +89,7 @@ def run(args: argparse.Namespace) -> int:
             )
             described["console"] = console.url
         print(json.dumps(described, ensure_ascii=False), flush=True)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+        wait_for_stop()
     finally:
         if console is not None:
             console.stop()

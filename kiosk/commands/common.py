@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
 
 from kiosk.logs import configure_logging
 from kiosk.settings import Settings, load_settings, resolve_path
@@ -31,3 +33,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def setup_logging_without_config(args: argparse.Namespace) -> None:
     configure_logging(getattr(args, "log_level", None) or "warning", "auto", "kiosk")
+
+
+def wait_for_stop() -> None:
+    """Until Ctrl-C (SIGINT) or SIGTERM; both just end the wait, so the caller stops its parts
+    in order. SIGINT is taken explicitly: a command started from a background job (a script,
+    `&`) has it ignored by the shell, and would otherwise never stop on `kill -INT`."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    stop.wait()

@@ -15,12 +15,10 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import socket
-import threading
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_USAGE, CommandError, settings_from
+from kiosk.commands.common import EXIT_USAGE, CommandError, settings_from, wait_for_stop
 from kiosk.settings import Settings
 from simulators.control import ControlClient
 from simulators.fleet import Fleet, FleetError, FleetOptions
@@ -102,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
                 "Ctrl-C stops everything.",
                 flush=True,
             )
-        _wait_for_stop()
+        wait_for_stop()
     return 0
 
 
@@ -155,11 +153,3 @@ def _app_monitoring(settings: Settings) -> tuple[Settings, str | None]:
         metrics = settings.metrics.model_copy(update={"listen": listen})
         settings = settings.model_copy(update={"metrics": metrics})
     return settings, f"http://{f'[{host}]' if ':' in host else host}:{port}"
-
-
-def _wait_for_stop() -> None:
-    """Until Ctrl-C or SIGTERM; both just end the wait, so everything stops in order."""
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    stop.wait()

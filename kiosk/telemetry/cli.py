@@ -11,10 +11,7 @@ can use it. Never run it beside the kiosk app on the same serial devices.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import signal
-import threading
 
 from kiosk.commands.common import (
     EXIT_OK,
@@ -23,6 +20,7 @@ from kiosk.commands.common import (
     EXIT_USAGE,
     CommandError,
     settings_from,
+    wait_for_stop,
 )
 from kiosk.settings.metrics import MetricsSection
 from kiosk.telemetry.endpoint import MonitoringEndpoint
@@ -99,11 +97,8 @@ def _serve(endpoint: MonitoringEndpoint) -> int:
         ) from None
     print(json.dumps({"metrics": f"{endpoint.url}/metrics", "health": f"{endpoint.url}/health"}),
           flush=True)  # fmt: skip
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+        wait_for_stop()
     finally:
         endpoint.stop()
     return EXIT_OK

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import threading
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError
+from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
 from simulators.control import ControlClient, ControlError, ControlServer
 from simulators.feeds.model import GARBAGE_KINDS, demo_model
 from simulators.feeds.server import FeedSimulator
@@ -97,9 +96,7 @@ def serve(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot listen on 127.0.0.1: {exc}", EXIT_USAGE) from None
     print(json.dumps({**sim.urls(), "control": control.url}), flush=True)
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        wait_for_stop()
     finally:
         control.stop()
         sim.stop()

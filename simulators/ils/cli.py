@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import ssl
-import threading
 from typing import Any
 
 from kiosk.commands.common import (
@@ -21,6 +20,7 @@ from kiosk.commands.common import (
     EXIT_USAGE,
     CommandError,
     setup_logging_without_config,
+    wait_for_stop,
 )
 from simulators.control import ControlClient, ControlError
 from simulators.ils.dataset import DEMO_LIBRARY, DatasetError
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(json.dumps(_banner(sim, sim.control.url if sim.control else ""),
                          ensure_ascii=False), flush=True)  # fmt: skip
-        threading.Event().wait()  # until Ctrl-C (kiosk.cli maps it to exit code 130)
+        wait_for_stop()
     finally:
         sim.stop()
     return 0

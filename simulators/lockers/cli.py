@@ -11,14 +11,11 @@ scriptable. Never binds anything but loopback.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import signal
-import threading
 from typing import Any
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError
+from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
 from simulators.control import ControlClient, ControlError
 from simulators.lockers.bank import LockerBankSimulator, default_model
 
@@ -176,8 +173,5 @@ def run(args: argparse.Namespace) -> int:
     with sim:
         sim.link(args.rtu_link, args.kerong_link)
         print(json.dumps(sim.endpoints()), flush=True)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+        wait_for_stop()
     return 0

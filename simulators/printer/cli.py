@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import threading
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, CommandError
+from kiosk.commands.common import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
 from simulators.control import ControlClient, ControlError
 from simulators.printer.server import STATE_FILE, PrinterSimulator, SimulatorOptions
 
@@ -83,9 +82,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot listen on port {args.port}: {exc}", EXIT_UNREACHABLE) from None
     print(json.dumps(simulator.describe(), indent=2), flush=True)
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        wait_for_stop()
     finally:
         simulator.stop()
     return EXIT_OK

@@ -11,10 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import threading
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError
+from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
 from simulators.control import ControlClient, ControlError
 from simulators.models.rfid_pad import PadTimings
 
@@ -241,12 +239,8 @@ def run_simulator(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot start the RFID simulator: {exc}", EXIT_USAGE) from None
     status = sim.status()
     print(json.dumps({k: status[k] for k in ("tcp_url", "pty_path", "control_url")}), flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
+        wait_for_stop()
     finally:
         sim.stop()
     return 0

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError
+from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
 from simulators.control import ControlClient, ControlError, ControlServer
 from simulators.models.rooms import RoomsModel, SimClock
 from simulators.models.rooms_dataset import large_dataset, library_dataset
@@ -108,9 +107,7 @@ def serve(args: argparse.Namespace) -> int:
     control = ControlServer(sim.actions(), port=args.control_port).start()
     print(json.dumps({"rooms": sim.url + "/1.1", "control": control.url}), flush=True)
     try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
+        wait_for_stop()
     finally:
         control.stop()
         sim.stop()
