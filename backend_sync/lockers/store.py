@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Engine, create_engine, delete, event, func, i
 from sqlalchemy.exc import DBAPIError
 
 from backend_sync.lockers import schema as t
+from backend_sync.store.database import CACHE_KIB
 from backend_sync.store.retention import truncate_wal
 
 LOAD_FIELDS = (
@@ -45,6 +46,7 @@ def _on_connect(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA synchronous=FULL")  # durable at commit, also in WAL mode
     cursor.execute("PRAGMA secure_delete=ON")  # a deleted load's bytes are zeroed, not left
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # bounded, as the main store's
     cursor.close()
 
 

@@ -49,6 +49,7 @@ from sqlalchemy.exc import DBAPIError
 
 from backend_sync.notify.message import OutgoingMail, build_message
 from backend_sync.notify.smtp_sender import MailError, SmtpSender
+from backend_sync.store.database import CACHE_KIB
 from backend_sync.store.retention import truncate_wal
 
 log = logging.getLogger(__name__)
@@ -260,6 +261,7 @@ def kept_failed(engine: Engine) -> int:
 def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # bounded page cache, as the main store's
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA secure_delete=ON")  # blanked bytes are zeroed, not left behind
     cursor.close()

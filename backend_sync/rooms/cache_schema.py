@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from backend_sync.store.database import CACHE_KIB
+
 metadata = MetaData()
 locations_t = Table(
     "rooms_location", metadata, Column("lid", Integer, primary_key=True), Column("name", Text)
@@ -94,6 +96,7 @@ def open_engine(path: str | Path) -> Engine:
     def _wal(dbapi_connection, _record) -> None:  # WAL: readers never wait for a refresh
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
         dbapi_connection.execute("PRAGMA busy_timeout=5000")
+        dbapi_connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # bounded page cache
         # a purged day's names and e-mails are zeroed on disk, not left in free pages
         dbapi_connection.execute("PRAGMA secure_delete=ON")
 

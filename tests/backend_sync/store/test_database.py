@@ -21,6 +21,8 @@ def test_a_fresh_file_is_created_in_wal_mode_at_the_newest_revision(tmp_path: Pa
     with engine.connect() as db:
         assert db.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert db.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        # a bounded page cache per connection: memory does not grow with the file
+        assert db.exec_driver_sql("PRAGMA cache_size").scalar() == -256
     assert {"outbox", "stat_session", "stat_transaction", "stat_offline"} <= set(
         inspect(engine).get_table_names()
     )
