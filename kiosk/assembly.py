@@ -113,6 +113,10 @@ class LockerDesk:
         # the runner's clock, not the UI's: one clock for the locker logic
         return self.runner.call(lambda service, at: service.pickup_by_code(code, at))
 
+    def pickup_by_card(self, card: str, pin: str, now: datetime) -> Any:
+        # asks the ILS (blocking): the UI's port calls this from a worker thread
+        return self.runner.call(lambda service, at: service.pickup_by_card(card, pin, at))
+
 
 @dataclass
 class Kiosk:
@@ -256,6 +260,7 @@ async def _start_lockers(kiosk: Kiosk, telemetry: Any, stack: contextlib.AsyncEx
     await asyncio.to_thread(runner.start)
     kiosk.lockers = runner
     kiosk.port.lockers = LockerDesk(runner)
+    kiosk.port.pickup_by_card = kiosk.settings.lockers.pickup_by_card
 
 
 async def _start_worker(kiosk: Kiosk, outbox: Any, stack: contextlib.AsyncExitStack) -> None:

@@ -84,6 +84,7 @@ class LockersSection(Section):
     code_hash_iterations: int = Field(default=100_000, ge=1, le=10_000_000)
     max_wrong_codes: int = Field(default=5, ge=1, le=100)
     keypad_lockout_s: float = Field(default=300.0, ge=0, le=86400)
+    pickup_by_card: bool = True  # the pickup screen also takes a library card and its PIN
     staff_auth: Literal["card+pin", "card"] = "card+pin"
     staff_card_pattern: str = ""  # "" = [circulation] staff_card_pattern
     state_file: str = Field(default="lockers.sqlite", min_length=1)

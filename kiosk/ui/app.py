@@ -24,7 +24,6 @@ from kiosk.settings.ui import UiSection
 from kiosk.ui.boot import IDLE_FPS, MAX_FPS, set_frame_rate
 from kiosk.ui.presenters.idle import IdleCountdown, Phase
 from kiosk.ui.presenters.intents import (
-    CodeScanned,
     Intent,
     KioskPort,
     LanguageChosen,
@@ -33,6 +32,7 @@ from kiosk.ui.presenters.intents import (
 )
 from kiosk.ui.presenters.text import countdown
 from kiosk.ui.presenters.views import AttractView, BookCard, Screen, UiState
+from kiosk.ui.scanning import ScanRouter
 from kiosk.ui.screens.account import AccountScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import KioskScreen
@@ -50,9 +50,6 @@ from kiosk.ui.widgets.base import refit_all, restyle
 from kiosk.ui.widgets.dialogs import TimeoutDialog
 from kiosk.ui.widgets.focus import FocusChain
 from kiosk.ui.widgets.keypad import NumberPad
-
-# Named keys a keyboard-wedge scanner ends a code with (Kivy key codes).
-KEY_NAMES = {13: "enter", 271: "numpadenter", 9: "tab"}
 
 
 class KioskApp(App):
@@ -87,7 +84,7 @@ class KioskApp(App):
         self._tick_event = None
         self.headphones = False  # plugged, as the jack last reported
         self.new_books: tuple[BookCard, ...] = ()  # from the live feed, once it answered
-        self._key_listeners: list[Callable[[str, float], str | None]] = []
+        self.scans = ScanRouter(self)
 
     def build(self) -> Shell:
         self.shell = Shell(self.ui.languages, self.set_language, self.toggle)
@@ -333,40 +330,14 @@ class KioskApp(App):
         return self.shell
 
     def listen_keys(self, listener: Callable[[str, float], str | None]) -> None:
-        """A barcode scanner that types like a keyboard (`kiosk run` wires the [scanner]
-        table's keyboard wedge here): it sees every key, as its character or its name
-        ("enter", "numpadenter", "tab"), and answers the code when a scan completes."""
-        self._key_listeners.append(listener)
+        self.scans.listen(listener)
 
     def code_scanned(self, code: str) -> None:
-        """A whole code from the scanner. On the staff and pickup screens it fills their
-        keypad and submits it (an item to load, a door code); anywhere else it goes to the
-        core, which tells a card from an item (a new card ends the visit on screen)."""
-        pad = self._visible_pad()
-        if pad is not None:
-            pad.press("clear")
-        screen = self.state.screen if self.state is not None else None
-        if pad is not None and screen in (Screen.STAFF, Screen.PICKUP):
-            for key in code:
-                pad.press(key)
-            pad.submit()
-            return
-        self.send(CodeScanned(code))
-
-    def _scan_key(self, key: int, text: str | None) -> bool:
-        name = KEY_NAMES.get(key) or (text if text and len(text) == 1 else "")
-        if not name:
-            return False
-        for listener in self._key_listeners:
-            code = listener(name, self.monotonic())
-            if code:
-                self.code_scanned(code)
-                return True
-        return False
+        self.scans.scanned(code)
 
     def _on_key(self, _window: object, key: int, _scan: int, text: str | None, mods) -> bool:
         self._activity()
-        if self._scan_key(key, text):
+        if self.scans.key(key, text, self.monotonic()):
             return True
         if self.voice.key(key, text, self._screen_text, self.tr):
             return True

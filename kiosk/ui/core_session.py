@@ -9,18 +9,22 @@ dispatches the intents. Two moments the core does not model are kept here as pur
 flow: the card/PIN keypad before any card was shown (the core waits in IDLE), and the
 goodbye after the receipt decision (the core is already back in IDLE).
 
-Locker pickup goes to an optional ``PickupDesk`` (the locker service's pickup_by_code), and
-the composition root calls ``door_closed``; staff mode (staff card + PIN: while the core's view
-says ``staff_login`` the keypad asks for the staff PIN) shows the devices' health and runs its
-buttons through an optional ``StaffDesk``. The core's idle timer is the only one for the
-screens it models: their UiStates say ``core_timed`` and carry its seconds left, and a touch
-(``StillHere``) touches the core. kiosk/assembly.py wires all of it. Texts stay msgids
-(kiosk/core/notices.py) until rendered.
+Locker pickup goes to an optional ``PickupDesk``: a door code (pickup_by_code), or, when
+``pickup_by_card`` is on ([lockers] pickup_by_card), a library card and its PIN
+(pickup_by_card). The card and PIN reach this port only inside one PickupCardEntered and are
+passed straight on: the desk asks the ILS, so that call runs in a worker thread while the
+screen says "Checking…". The composition root calls ``door_closed``; staff mode (staff card
++ PIN: while the core's view says ``staff_login`` the keypad asks for the staff PIN) shows
+the devices' health and runs its buttons through an optional ``StaffDesk``. The core's idle
+timer is the only one for the screens it models: their UiStates say ``core_timed`` and carry
+its seconds left, and a touch (``StillHere``) touches the core. kiosk/assembly.py wires all
+of it. Texts stay msgids (kiosk/core/notices.py) until rendered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
@@ -28,7 +32,7 @@ from typing import Any, Protocol
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
 from kiosk.core.receipt_delivery import InvalidEmailAddress
 from kiosk.core.session import Activity, EndReason, SessionView, State
-from kiosk.ui.presenters.core_views import line_counts, screen_for, staff_view
+from kiosk.ui.presenters.core_views import line_counts, pickup_outcome, screen_for, staff_view
 from kiosk.ui.presenters.intents import (
     AccountOpened,
     BorrowingOpened,
@@ -39,6 +43,9 @@ from kiosk.ui.presenters.intents import (
     Intent,
     LanguageChosen,
     Listener,
+    PickupByCardChosen,
+    PickupCardEntered,
+    PickupCardTyped,
     PickupCodeEntered,
     PinEntered,
     ReceiptChosen,
@@ -49,7 +56,6 @@ from kiosk.ui.presenters.intents import (
     StillHere,
     TimedOut,
 )
-from kiosk.ui.presenters.text import PICKUP_ERRORS
 from kiosk.ui.presenters.views import (
     AttractView,
     GoodbyeView,
@@ -59,6 +65,8 @@ from kiosk.ui.presenters.views import (
     StaffView,
     UiState,
 )
+
+log = logging.getLogger("knygomatas.ui.session")
 
 
 class Service(Protocol):
@@ -78,7 +86,10 @@ class Service(Protocol):
 
 
 class PickupDesk(Protocol):
+    """The locker logic's pickup (kiosk/core/lockers/service.py): Opened or Refused."""
+
     def pickup_by_code(self, code: str, now: datetime) -> Any: ...
+    def pickup_by_card(self, card: str, pin: str, now: datetime) -> Any: ...
 
 
 class StaffDesk(Protocol):
@@ -100,11 +111,13 @@ class CoreSession:
         lockers: PickupDesk | None = None,
         staff: StaffDesk | None = None,
         spawn: Callable[[Awaitable[None]], object] | None = None,
+        pickup_by_card: bool = True,
     ) -> None:
         self.service = service
         self.attract = attract
         self.now = now
         self.lockers = lockers
+        self.pickup_by_card = pickup_by_card  # [lockers] pickup_by_card: offer card + PIN
         self.staff = staff
         self.language = ""  # the screen's language ("" until the app says): receipts follow it
         self._staff_done: tuple[str, str] = ("", "")  # the last staff action and its target
@@ -184,7 +197,13 @@ class CoreSession:
             case StartTapped(purpose="return"):
                 self._run(service.start_returns())
             case StartTapped(purpose="pickup"):
-                self._local_screen(UiState(Screen.PICKUP, PickupView()))
+                self._pickup_stage("code")
+            case PickupByCardChosen():
+                self._pickup_stage("card")
+            case PickupCardTyped():
+                self._pickup_stage("pin")
+            case PickupCardEntered(card=card, pin=pin):
+                self._pickup_card(card, pin)
             case StartTapped():
                 self._local_screen(UiState(Screen.IDENTIFY, IdentifyView()))
             case CardPresented(card=card):
@@ -266,16 +285,40 @@ class CoreSession:
             closed = PickupView("closed", view.compartment)
             self._local_screen(UiState(Screen.PICKUP, closed))
 
+    # -- locker pickup (a local screen: the circulation core stays idle) -------------------
+
+    def _card_offered(self) -> bool:
+        return self.pickup_by_card and self.lockers is not None
+
+    def _pickup_stage(self, stage: str) -> None:
+        if stage != "code" and not self._card_offered():
+            stage = "code"  # the card path is switched off: nothing but the door code
+        view = PickupView(stage, card_offered=self._card_offered())
+        self._local_screen(UiState(Screen.PICKUP, view))
+
     def _pickup(self, code: str) -> None:
-        if self.lockers is None:
-            self._local_screen(UiState(Screen.PICKUP, PickupView(error="door_failed")))
+        outcome = None if self.lockers is None else self.lockers.pickup_by_code(code, self.now())
+        view = pickup_outcome(outcome, by_card=False, card_offered=self._card_offered())
+        self._local_screen(UiState(Screen.PICKUP, view))
+
+    def _pickup_card(self, card: str, pin: str) -> None:
+        if not self._card_offered():
+            self._pickup_stage("code")
             return
-        outcome = self.lockers.pickup_by_code(code, self.now())
-        opened = getattr(outcome, "compartments", ())
-        if opened:
-            number = ", ".join(str(c) for c in opened)
-            self._local_screen(UiState(Screen.PICKUP, PickupView("opened", number)))
-        else:
-            reason = getattr(outcome, "reason", "wrong_code")
-            error = reason if reason in PICKUP_ERRORS else "wrong_code"
-            self._local_screen(UiState(Screen.PICKUP, PickupView(error=error)))
+        checking = UiState(Screen.PICKUP, PickupView("checking", card_offered=True))
+        self._local_screen(checking)
+        self._run(self._ask_by_card(checking, card, pin))
+
+    async def _ask_by_card(self, checking: UiState, card: str, pin: str) -> None:
+        desk = self.lockers
+        assert desk is not None
+        try:
+            outcome = await asyncio.to_thread(desk.pickup_by_card, card, pin, self.now())
+        except Exception:  # the screen must not stay on "Checking…": say what a patron can do
+            log.exception("locker pickup by card failed")
+            outcome = None
+        view = pickup_outcome(outcome, by_card=True, card_offered=True)
+        # A refusal only concerns the patron still waiting for it; open doors are shown even
+        # if the screen moved on, since someone must be told which compartment stands open.
+        if self._state is checking or view.stage == "opened":
+            self._local_screen(UiState(Screen.PICKUP, view))

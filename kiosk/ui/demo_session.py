@@ -4,7 +4,9 @@ fixed story (one patron, one stack of books, one locker code) and answers intent
 view models the real core will produce through its adapter.
 
 Demo identities: patron card 24000123 with PIN 1234; staff card 99000001 with PIN 4321;
-door code 482913 opens compartment 7. ``pad_reads`` feeds items as the RFID pad would.
+door code 482913 opens compartment 7, and so does the patron card with its PIN on the pickup
+screen (the staff card with its PIN has nothing to collect). ``pad_reads`` feeds items as
+the RFID pad would.
 In staff mode, item barcode 50001 (on hold here) loads into compartment 9 and any other is
 refused for want of a hold; "Open all expired" lists two items; restart asks, then says so.
 """
@@ -23,6 +25,9 @@ from kiosk.ui.presenters.intents import (
     Finished,
     Intent,
     Listener,
+    PickupByCardChosen,
+    PickupCardEntered,
+    PickupCardTyped,
     PickupCodeEntered,
     PinEntered,
     ReceiptChosen,
@@ -82,9 +87,10 @@ EXPIRED = (
 
 
 class DemoSession:
-    def __init__(self, attract: AttractView, today: date) -> None:
+    def __init__(self, attract: AttractView, today: date, pickup_by_card: bool = True) -> None:
         self.attract = attract
         self.today = today
+        self.pickup_by_card = pickup_by_card
         self._listeners: list[Listener] = []
         self._state = UiState(Screen.ATTRACT, attract)
         self._purpose = "patron"
@@ -109,7 +115,13 @@ class DemoSession:
             case StartTapped(purpose="return"):
                 self._go(Screen.CIRCULATION, CirculationView("return"))
             case StartTapped(purpose="pickup"):
-                self._go(Screen.PICKUP, PickupView())
+                self._go(Screen.PICKUP, PickupView(card_offered=self.pickup_by_card))
+            case PickupByCardChosen() if self.pickup_by_card:
+                self._go(Screen.PICKUP, PickupView("card", card_offered=True))
+            case PickupCardTyped() if self.pickup_by_card:
+                self._go(Screen.PICKUP, PickupView("pin", card_offered=True))
+            case PickupCardEntered(card=card, pin=pin) if self.pickup_by_card:
+                self._pickup_by_card(card, pin)
             case StartTapped():
                 self._go(Screen.IDENTIFY, IdentifyView())
             case CardPresented(card=card) | CodeScanned(code=card):
@@ -197,9 +209,18 @@ class DemoSession:
 
     def _pickup(self, code: str) -> None:
         if code != DOOR_CODE:
-            self._go(Screen.PICKUP, PickupView(error="wrong_code"))
+            view = PickupView(error="wrong_code", card_offered=self.pickup_by_card)
+            self._go(Screen.PICKUP, view)
             return
         self._go(Screen.PICKUP, PickupView(stage="opened", compartment=DOOR_COMPARTMENT))
+
+    def _pickup_by_card(self, card: str, pin: str) -> None:
+        if (card, pin) == (PATRON_CARD, PATRON_PIN):
+            self._go(Screen.PICKUP, PickupView(stage="opened", compartment=DOOR_COMPARTMENT))
+            return
+        error = "nothing_to_collect" if (card, pin) == (STAFF_CARD, STAFF_PIN) else ""
+        view = PickupView("card", error=error or "wrong_card_or_pin", card_offered=True)
+        self._go(Screen.PICKUP, view)
 
     def door_closed(self) -> None:
         """The lock board reports the compartment's door closed again."""

@@ -31,6 +31,9 @@ from kiosk.ui.presenters.intents import (
     CardPresented,
     Finished,
     LanguageChosen,
+    PickupByCardChosen,
+    PickupCardEntered,
+    PickupCardTyped,
     PickupCodeEntered,
     PinEntered,
     ReceiptChosen,
@@ -170,6 +173,39 @@ def test_a_locker_pickup_by_code_and_the_door_closing_reach_the_screen(fleet: Fl
 
     visit(fleet.kiosk_settings(), body)
     assert fleet.running["ils"].handle.library.loan(HELD_FOR_USAS).patron == "2100000012"
+
+
+def test_a_locker_pickup_by_card_and_pin_asks_the_ils_through_the_pickup_desk(
+    fleet: Fleet,
+) -> None:
+    locks = control(fleet, "lockers")
+    usas, usas_pin = "2100000012", "2468"  # the demo library's patron with a hold here
+
+    async def body(kiosk: Kiosk) -> None:
+        runner = kiosk.lockers
+        staff = runner.call(lambda s, _now: s.staff_login("2100000007", "7890"))
+        started = await asyncio.to_thread(
+            runner.call, lambda s, now: s.start_load(staff, HELD_FOR_USAS, now)
+        )
+        box = started.compartment
+        await until(lambda: runner.service.compartments[box].door.state.value != "locked", "open")
+        await asyncio.to_thread(locks.call, "put_item", compartment=box)
+        await asyncio.to_thread(locks.call, "close_door", compartment=box)
+        await until(lambda: runner.service.compartments[box].loads, "the load kept")
+        kiosk.port.send(StartTapped("pickup"))
+        assert kiosk.port.state().view.card_offered  # [lockers] pickup_by_card defaults on
+        for pin, stage, error in (("0000", "card", "wrong_card_or_pin"), (usas_pin, "opened", "")):
+            kiosk.port.send(PickupByCardChosen())
+            kiosk.port.send(PickupCardTyped())
+            kiosk.port.send(PickupCardEntered(usas, pin))
+            assert kiosk.port.state().view.stage == "checking"
+            await until(lambda: kiosk.port.state().view.stage != "checking", "the ILS answer")
+            assert (kiosk.port.state().view.stage, kiosk.port.state().view.error) == (stage, error)
+        assert kiosk.port.state().view.compartment == str(box)
+        await until(lambda: runner.service.compartments[box].door.state.value == "open", "open")
+
+    visit(fleet.kiosk_settings(), body)
+    assert fleet.running["ils"].handle.library.loan(HELD_FOR_USAS).patron == usas
 
 
 def test_the_core_idle_timer_is_the_only_one_and_ends_the_visit_as_a_timeout(

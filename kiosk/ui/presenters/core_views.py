@@ -1,7 +1,8 @@
 """The core's session as the screens show it: each ``SessionView`` (kiosk/core/session.py)
 becomes a ``UiState`` (screen + view model), item lines become the screens' lines, the
-account becomes loan, hold and fine rows, and the devices' health reports become the staff
-screen's rows. Texts stay msgids (kiosk/core/notices.py) until a screen renders them.
+account becomes loan, hold and fine rows, the devices' health reports become the staff
+screen's rows, and the locker logic's pickup outcome becomes the pickup screen. Texts stay
+msgids (kiosk/core/notices.py) until a screen renders them.
 
 Pure and stateless: what the UI's port remembers (the visit's counts, the last staff action,
 the health reports) and the clock are handed in. Must never decide anything about the
@@ -18,9 +19,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState
+from kiosk.core.lockers.bank_state import Opened, Refused
 from kiosk.core.session import Activity, SessionView, State
 from kiosk.core.session import ItemLine as CoreLine
 from kiosk.core.session import LineStatus as CoreStatus
+from kiosk.ui.presenters.text import PICKUP_ERRORS
 from kiosk.ui.presenters.views import (
     AccountView,
     AttractView,
@@ -32,6 +35,7 @@ from kiosk.ui.presenters.views import (
     ItemLine,
     LineStatus,
     LoanLine,
+    PickupView,
     ReceiptView,
     Screen,
     StaffView,
@@ -192,3 +196,23 @@ def account_view(view: SessionView, now: Callable[[], datetime]) -> AccountView:
     holds = tuple(HoldLine(hold.title, hold.ready, hold.where) for hold in account.holds)
     fines = tuple(FineLine(fine.description, _cents(fine.amount)) for fine in account.fines)
     return AccountView(view.patron_name, tuple(loans), holds, fines)
+
+
+def pickup_outcome(
+    outcome: Opened | Refused | None, *, by_card: bool, card_offered: bool
+) -> PickupView:
+    """The pickup screen after the locker logic answered a door code or a card + PIN: the
+    compartments that opened, or the refusal in words on the keypad the patron used. An
+    answer it does not know reads as a wrong code on the code path (as it always has) and
+    as "see a librarian" on the card path; None means no locker bank answers at all."""
+    match outcome:
+        case Opened(compartments=opened) if opened:
+            return PickupView("opened", ", ".join(str(number) for number in opened))
+        case None:
+            error = "door_failed"
+        case Refused(reason=reason) if reason in PICKUP_ERRORS:
+            error = reason
+        case _:
+            error = "door_failed" if by_card else "wrong_code"
+    stage = "card" if by_card else "code"
+    return PickupView(stage, error=error, card_offered=card_offered)

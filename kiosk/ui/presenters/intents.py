@@ -8,7 +8,7 @@ one (``CardPresented``), so the flow works with touch, keypad and scanner alike.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.ui.presenters.views import UiState
@@ -73,6 +73,25 @@ class PickupCodeEntered:
 
 
 @dataclass(frozen=True)
+class PickupByCardChosen:
+    """The patron tapped "Use my library card instead" under the door-code keypad."""
+
+
+@dataclass(frozen=True)
+class PickupCardTyped:
+    """The card number was typed or scanned on the pickup screen: ask for the PIN. The number
+    itself stays in the screen until the PIN is entered (PickupCardEntered)."""
+
+
+@dataclass(frozen=True)
+class PickupCardEntered:
+    """Card number and PIN for a locker pickup; kept out of any repr (logs, tracebacks)."""
+
+    card: str = field(repr=False)
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class StaffActionRequested:
     action: str  # test_reader | test_locks | test_printer | test_ils | test_smtp | send_outbox …
     target: str = ""
@@ -113,6 +132,9 @@ Intent = (
     | Finished
     | ReceiptChosen
     | PickupCodeEntered
+    | PickupByCardChosen
+    | PickupCardTyped
+    | PickupCardEntered
     | StaffActionRequested
     | Cancelled
     | TimedOut

@@ -71,6 +71,9 @@ PICKUP_ERRORS = {
     "expired": N_("This reservation has expired. Please see a librarian."),
     "door_failed": N_("The door did not open. Please see a librarian."),
     "keypad_locked": N_("Too many wrong codes. Please wait a few minutes or see a librarian."),
+    "locker_fault": N_("The door did not open. Please see a librarian."),
+    "wrong_card_or_pin": N_("The card number or PIN is not right. Please try again."),
+    "nothing_to_collect": N_("Nothing is waiting for you in this locker."),
 }
 
 DEVICES = {

@@ -154,10 +154,16 @@ class GoodbyeView:
 
 @dataclass(frozen=True)
 class PickupView:
-    stage: str = "code"  # code | opened | closed
+    """Locker pickup. The door code path is ``code`` -> ``opened`` -> ``closed``; with
+    ``card_offered`` ([lockers] pickup_by_card) the code stage offers the card path
+    ``card`` -> ``pin`` -> ``checking`` -> ``opened`` -> ``closed``. The card number and PIN
+    are never part of the view: they stay in the screen's keypads until submitted."""
+
+    stage: str = "code"  # code | card | pin | checking | opened | closed
     compartment: str = ""
     error: str = ""  # a reason code, see text.PICKUP_ERRORS
     code_length: int = 6
+    card_offered: bool = False  # "Use my library card instead" under the code keypad
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,17 @@ VIEWS = {
     "goodbye": UiState(Screen.GOODBYE, GoodbyeView("email", 3, 2, 21)),
     "pickup-code": UiState(Screen.PICKUP, PickupView(error="wrong_code")),
     "pickup-open": UiState(Screen.PICKUP, PickupView("opened", "12")),
+    "pickup-code-or-card": UiState(
+        Screen.PICKUP, PickupView(error="keypad_locked", card_offered=True)
+    ),
+    "pickup-card": UiState(
+        Screen.PICKUP, PickupView("card", error="wrong_card_or_pin", card_offered=True)
+    ),
+    "pickup-card-nothing": UiState(
+        Screen.PICKUP, PickupView("card", error="nothing_to_collect", card_offered=True)
+    ),
+    "pickup-pin": UiState(Screen.PICKUP, PickupView("pin", card_offered=True)),
+    "pickup-checking": UiState(Screen.PICKUP, PickupView("checking", card_offered=True)),
     "staff": UiState(
         Screen.STAFF,
         StaffView(

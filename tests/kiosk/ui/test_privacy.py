@@ -51,3 +51,39 @@ def test_a_finished_visit_leaves_nothing_behind(harness) -> None:
     assert h.app.screens[Screen.IDENTIFY].pin_pad.length == 0
     assert account_view() is None
     assert circulation_view() is None
+
+
+def test_a_pickup_by_card_left_halfway_leaves_nothing_behind(harness) -> None:
+    h = harness
+    pickup = h.app.screens[Screen.PICKUP]
+    h.tap("pickup")
+    h.tap("pickup:card")
+    h.keys(PATRON_CARD)  # the number now waits in the screen for its PIN
+    assert pickup.card_waiting
+    h.keys(PATRON_PIN[:2], submit=False)
+    h.tap("cancel")
+    assert h.screen is Screen.ATTRACT
+    h.tap("pickup")
+    h.tap("pickup:card")
+    h.keys(PATRON_CARD, submit=False)  # shown on the card keypad, never submitted
+    h.tap("cancel")
+    assert h.screen is Screen.ATTRACT
+    leaks = [text for text in all_texts(h) if PATRON_CARD in text or "••" in text]
+    assert not leaks, leaks
+    assert not pickup.card_waiting
+    assert (pickup.card_pad.length, pickup.pin_pad.length, pickup.pad.length) == (0, 0, 0)
+
+
+def test_a_pickup_by_card_done_leaves_nothing_behind(harness) -> None:
+    h = harness
+    pickup = h.app.screens[Screen.PICKUP]
+    h.tap("pickup")
+    h.tap("pickup:card")
+    h.keys(PATRON_CARD)
+    h.keys(PATRON_PIN)
+    assert pickup.compartment.text == "Langelis 7"  # the demo's compartment for this card
+    assert not pickup.card_waiting
+    h.tap("cancel")
+    assert h.screen is Screen.ATTRACT
+    leaks = [text for text in all_texts(h) if PATRON_CARD in text or "Langelis 7" in text]
+    assert not leaks, leaks
