@@ -29,7 +29,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
 from typing import Any, TypeVar
 
-from kiosk.core.errors import LibrarySystemError
+from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
 from kiosk.core.lockers.ports import Checkout, HoldCheckin
 from kiosk.core.model import Patron, lists_item
 from kiosk.core.outbox import EntryKind, Outbox, OutboxEntry
@@ -160,7 +160,9 @@ class LockerLibrary:
 
     def authenticate_patron(self, card: str, pin: str, now: datetime) -> str | None:
         patron = self.patron(card, pin)
-        if patron is None or not (patron.valid and patron.pin_valid):
+        if patron is None:
+            raise LibraryUnavailable("the ILS cannot check the card now")
+        if not (patron.valid and patron.pin_valid):
             return None
         return patron.card or card
 

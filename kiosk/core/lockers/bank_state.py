@@ -31,6 +31,7 @@ from kiosk.core.lockers.ports import (
     RandomSource,
     StaffAuthenticator,
 )
+from kiosk.core.patron_checks import PinLockout
 
 log = logging.getLogger("kiosk.core.lockers")
 
@@ -99,6 +100,9 @@ class BankState:
         self.notifier = notifier
         self.codes = CodeBook(random, policy.code_length, policy.code_hash_iterations)
         self.keypad = KeypadGuard(policy.max_wrong_codes, policy.keypad_lockout)
+        # wrong PINs per card at this locker, as many and as long as wrong door codes
+        lockout_s = policy.keypad_lockout.total_seconds()
+        self.card_tries = PinLockout(policy.max_wrong_codes, lockout_s)
         self.alarms = AlarmBook()
         self.unsent: list[PickupNotice] = []
         self.on_change = on_change

@@ -98,7 +98,8 @@ class LibrarySystem(Protocol):
     def checkout(self, patron_id: str, item_id: str, now: datetime) -> Checkout: ...
 
     def authenticate_patron(self, card: str, pin: str, now: datetime) -> str | None:
-        """The patron id when card and PIN are valid, else None."""
+        """The patron id when card and PIN are valid, else None; raises LibraryUnavailable
+        when the ILS cannot be asked (that is no wrong PIN)."""
 
 
 class StaffAuthenticator(Protocol):

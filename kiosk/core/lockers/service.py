@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from kiosk.core.errors import LibraryUnavailable
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState
 from kiosk.core.lockers.bank_state import (
     BankState,
@@ -143,9 +144,17 @@ class LockerService(BankState):
         return self._open_for_patron(record.patron_id, now)
 
     def pickup_by_card(self, card: str, pin: str, now: datetime) -> Opened | Refused:
-        patron_id = self.ils.authenticate_patron(card, pin, now)
+        at = now.timestamp()
+        if self.card_tries.locked(card, at):
+            return Refused("card_locked")
+        try:
+            patron_id = self.ils.authenticate_patron(card, pin, now)
+        except LibraryUnavailable:
+            return Refused("ils_unreachable")
         if patron_id is None:
-            return Refused("wrong_card_or_pin")
+            locked = self.card_tries.wrong(card, at)
+            return Refused("card_locked" if locked else "wrong_card_or_pin")
+        self.card_tries.right(card)
         if not self.patron_compartments(patron_id):
             return Refused("nothing_to_collect")
         self.codes.revoke_patron(patron_id)

@@ -74,6 +74,10 @@ PICKUP_ERRORS = {
     "locker_fault": N_("The door did not open. Please see a librarian."),
     "wrong_card_or_pin": N_("The card number or PIN is not right. Please try again."),
     "nothing_to_collect": N_("Nothing is waiting for you in this locker."),
+    "card_locked": N_("Too many wrong tries. Please wait a few minutes or see a librarian."),
+    "ils_unreachable": N_(
+        "The library system cannot check your card now. Please use the code from the SMS."
+    ),
 }
 
 DEVICES = {

@@ -13,6 +13,7 @@ import pytest
 
 from backend_sync.lockers.ils_port import UNREACHABLE, LockerLibrary, LoopThread, StaffByIls
 from kiosk.app import build_library_system
+from kiosk.core.errors import LibraryUnavailable
 from kiosk.core.lockers.ports import Checkout, HoldCheckin
 from kiosk.settings.ils import IlsSection
 from simulators.ils.simulator import IlsSimulator
@@ -66,7 +67,8 @@ def test_items_without_a_hold_or_not_on_loan(ils: LockerLibrary) -> None:
 def test_an_unreachable_ils_loads_nothing(sim, ils: LockerLibrary) -> None:
     sim.stop()
     assert ils.checkin(HELD, NOW) == HoldCheckin(HELD, False, screen_message=UNREACHABLE)
-    assert ils.authenticate_patron("2100000001", "1234", NOW) is None
+    with pytest.raises(LibraryUnavailable):  # not a wrong PIN: nothing to count
+        ils.authenticate_patron("2100000001", "1234", NOW)
 
 
 def test_checkout_and_offline_checkout(sim) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kiosk.core.errors import LibraryUnavailable
 from kiosk.core.lockers.model import CompartmentSpec
 from kiosk.core.lockers.policy import LockerPolicy
 from kiosk.core.lockers.ports import Checkout, HoldCheckin, PickupNotice
@@ -25,6 +26,7 @@ T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 class StandInIls:
     holds: dict[str, tuple[str, str]] = field(default_factory=dict)  # item -> (patron, place)
     patrons: dict[tuple[str, str], str] = field(default_factory=dict)
+    reachable: bool = True
     checkins: list[str] = field(default_factory=list)
     checkouts: list[tuple[str, str]] = field(default_factory=list)
 
@@ -40,6 +42,8 @@ class StandInIls:
         return Checkout(item_id, ok=True)
 
     def authenticate_patron(self, card: str, pin: str, now: datetime) -> str | None:
+        if not self.reachable:
+            raise LibraryUnavailable("stand-in ILS offline")
         return self.patrons.get((card, pin))
 
 

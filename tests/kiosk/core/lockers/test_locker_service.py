@@ -88,6 +88,23 @@ def test_pickup_by_card_and_pin(bank: Bank) -> None:
     assert bank.service.pickup_by_code(bank.mail.notices[0].code, bank.now).reason == "wrong_code"
 
 
+def test_wrong_pins_at_the_locker_lock_the_card_and_an_offline_ils_is_no_wrong_pin(
+    bank: Bank,
+) -> None:
+    comp = bank.load("I1", "P1")
+    bank.ils.patrons[("CARD1", "1234")] = "P1"
+    bank.ils.reachable = False
+    for _ in range(10):  # the ILS cannot be asked: never counted against the patron
+        assert bank.service.pickup_by_card("CARD1", "1234", bank.now).reason == "ils_unreachable"
+    bank.ils.reachable = True
+    tries = bank.service.policy.max_wrong_codes
+    answers = [bank.service.pickup_by_card("CARD1", "0000", bank.now) for _ in range(tries)]
+    assert answers[-1] == Refused("card_locked") and answers[0] == Refused("wrong_card_or_pin")
+    assert bank.service.pickup_by_card("CARD1", "1234", bank.now) == Refused("card_locked")
+    later = bank.now + bank.service.policy.keypad_lockout
+    assert bank.service.pickup_by_card("CARD1", "1234", later) == Opened((comp,))
+
+
 def test_jammed_lock_during_load_moves_to_another_compartment(bank: Bank) -> None:
     bank.ils.holds["I1"] = ("P1", "KNYGOMATAS")
     bank.model.jam(3)
