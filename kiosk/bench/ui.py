@@ -14,7 +14,7 @@ building every screen, as a kiosk does at boot.
   patron sessions a visit; the five languages in turn); resident memory after the first visit
   and every 100 sessions; growth after the 100th must stay under ``--limit-mb`` (5 MB).
   Needs a configuration with [ils] and [rfid] (``kiosk --config config/demo.toml bench
-  ui-memory``). About 3.5 s a visit on a 2-core machine with software rendering.
+  ui-memory``). About 2-3.5 s a visit on a 2-core machine with software rendering.
 * ui-idle: the app sits on the attract screen (the new-books strip turning every 20 s, the
   default [ui] new_books_turn_s); after a warm-up,
   the process's CPU time (user + system, its own threads) over ``--seconds`` (default 60) as a
