@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
+from backend_sync.store.outbox import REFUSED_LIVE
 from kiosk.assembly import Kiosk
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.core.session import LineStatus, State
@@ -104,10 +105,11 @@ async def jonas_is_refused_once_and_borrows_offline(fleet: Fleet, kiosk: Kiosk) 
     await asyncio.to_thread(ils.call, "offline")
     await lay(fleet, kiosk, free_book(fleet), 2)
     await finish(fleet, kiosk, ReceiptChosen("none"))
-    (refused,) = kiosk.store.rejected()
-    assert refused.entry.payload["card"] == JONAS  # staff fix it with the card in hand
+    assert kiosk.store.rejected() == []  # refused live, Jonas was told: nothing for staff
+    (refused,) = kiosk.store.rejected(include_resolved=True)
+    assert refused.resolved_note == REFUSED_LIVE
+    assert refused.entry.payload["card"] != JONAS  # settled, so scrubbed at once
     assert kiosk.store.summary().pending == 1  # the offline loan, waiting with its card
-    assert kiosk.store.resolve(refused.entry.key, "lent at the desk")
     await asyncio.to_thread(ils.call, "online")
     kiosk.worker.wake()
     await until(lambda: kiosk.store.summary().pending == 0, "the outbox replayed", 40)
