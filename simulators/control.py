@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 Action = Callable[[dict[str, Any]], Any]
 LOOPBACK = "127.0.0.1"
@@ -26,15 +26,23 @@ class ControlError(Exception):
     """A control request failed: unknown action, bad parameters, or simulator not reachable."""
 
 
-class ControlServer:
-    """Serves ``actions`` on 127.0.0.1:port in a daemon thread (port 0 picks a free one)."""
+class LoopbackHttpServer:
+    """An HTTP server on 127.0.0.1:port (port 0 picks a free one), serving on a daemon thread;
+    the control API and the HTTP simulators (LibCal, the new-books feed) are all one of these.
+    ``poll_interval`` is how soon ``stop`` is noticed."""
 
-    def __init__(self, actions: Mapping[str, Action], port: int = 0) -> None:
-        self.actions = dict(actions)
-        handler = _handler_for(self.actions)
+    def __init__(
+        self,
+        handler: type[BaseHTTPRequestHandler],
+        port: int = 0,
+        *,
+        name: str,
+        poll_interval: float = 0.5,
+    ) -> None:
         self._httpd = ThreadingHTTPServer((LOOPBACK, port), handler)
         self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._name = name
+        self._poll_interval = poll_interval
 
     @property
     def port(self) -> int:
@@ -44,16 +52,26 @@ class ControlServer:
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
-    def start(self) -> ControlServer:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="sim-control", daemon=True
-        )
-        self._thread.start()
+    def start(self) -> Self:
+        threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": self._poll_interval},
+            name=self._name,
+            daemon=True,
+        ).start()
         return self
 
     def stop(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+class ControlServer(LoopbackHttpServer):
+    """Serves ``actions`` on 127.0.0.1:port in a daemon thread (port 0 picks a free one)."""
+
+    def __init__(self, actions: Mapping[str, Action], port: int = 0) -> None:
+        self.actions = dict(actions)
+        super().__init__(_handler_for(self.actions), port, name="sim-control")
 
 
 def _handler_for(actions: dict[str, Action]) -> type[BaseHTTPRequestHandler]:

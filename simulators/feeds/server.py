@@ -22,11 +22,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from email.utils import formatdate, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from simulators.control import LOOPBACK
+from simulators.control import LoopbackHttpServer
 from simulators.feeds import render
 from simulators.feeds.model import DEFAULT_COUNT, GARBAGE_KINDS, Acquisition, NewBooksModel
 
@@ -46,36 +46,19 @@ class Answer:
     declared: bool = True  # send Content-Length (False: the body ends when the connection does)
 
 
-class FeedSimulator:
+class FeedSimulator(LoopbackHttpServer):
     def __init__(self, model: NewBooksModel, port: int = 0) -> None:
         self.model = model
         self._stopping = threading.Event()  # wakes slow answers when the simulator stops
-        self._httpd = ThreadingHTTPServer((LOOPBACK, port), _handler_for(self))
-        self._httpd.daemon_threads = True
-
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1]
-
-    @property
-    def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+        super().__init__(_handler_for(self), port, name="sim-feed", poll_interval=0.05)
 
     @property
     def rss_url(self) -> str:
         return f"{self.url}/cgi-bin/koha/opac-search.pl?q=acqdate&sort_by=acqdate_dsc&format=rss"
 
-    def start(self) -> FeedSimulator:
-        serve = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        serve.start()
-        return self
-
     def stop(self) -> None:
         self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().stop()
 
     def wait(self, seconds: float) -> None:
         if seconds > 0:

@@ -18,14 +18,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from simulators.control import LoopbackHttpServer
 from simulators.models.rooms import ModelNotFound, ModelRefusal, RoomsModel
 from simulators.rooms.api import Reply, route
-
-LOOPBACK = "127.0.0.1"
 
 
 @dataclass
@@ -38,7 +37,7 @@ class Faults:
     unreachable: bool = False
 
 
-class LibCalSimulator:
+class LibCalSimulator(LoopbackHttpServer):
     def __init__(
         self,
         model: RoomsModel,
@@ -55,31 +54,8 @@ class LibCalSimulator:
         self.requests: Counter[str] = Counter()
         self._tokens: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((LOOPBACK, port), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
-
-    @property
-    def port(self) -> int:
-        return self._httpd.server_address[1]
-
-    @property
-    def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
-
-    def start(self) -> LibCalSimulator:
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},  # stop() returns at once
-            name="sim-rooms",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        # poll_interval 0.05: stop() returns at once
+        super().__init__(_handler_for(self), port, name="sim-rooms", poll_interval=0.05)
 
     # ---- what the handler asks -----------------------------------------------------------
     def issue_token(self, form: dict[str, str]) -> Reply:
