@@ -23,6 +23,7 @@ from kiosk.settings import Settings
 from simulators.control import ControlClient
 from simulators.fleet import Fleet, FleetError, FleetOptions
 from simulators.fleet_cli import DEFAULT_CONSOLE_PORT, start_console
+from simulators.jack import make_fifo
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -111,9 +112,9 @@ def _jack_fifo(settings: Settings) -> str:
     if not path.startswith("/"):
         return ""
     try:
-        os.mkfifo(path, 0o660)
+        make_fifo(path)
     except FileExistsError:
-        pass  # made by an earlier demo (or it is a real node: the app reads it either way)
+        pass  # a real event node: the app reads it either way
     except OSError:
         return ""  # the app logs the jack as unavailable; the demo goes on
     return path

@@ -25,6 +25,7 @@ from device_drivers.speech.jack_events import (
     switch_report,
 )
 from kiosk.commands.common import EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, CommandError
+from simulators.jack import make_fifo
 
 SWITCHES: dict[str, tuple[int, ...]] = {
     "headphone": (SW_HEADPHONE_INSERT,),
@@ -58,10 +59,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_fifo(args: argparse.Namespace) -> int:
     try:
-        os.mkfifo(args.path, 0o660)
+        make_fifo(args.path)
     except FileExistsError:
-        if not stat.S_ISFIFO(os.stat(args.path).st_mode):
-            raise CommandError(f"{args.path} exists and is not a FIFO", EXIT_REFUSED) from None
+        raise CommandError(f"{args.path} exists and is not a FIFO", EXIT_REFUSED) from None
     except OSError as error:
         raise CommandError(f"cannot create {args.path}: {error.strerror}", EXIT_REFUSED) from None
     print(f"FIFO ready: set [ui] headphone_jack = {args.path!r} and start the kiosk, then")
