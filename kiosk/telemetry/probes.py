@@ -151,16 +151,7 @@ class LocationsSource(Protocol):
 
 def booking_probe(client: LocationsSource) -> Probe:
     """One cheap LibCal call (the locations): answering is ok, anything else down."""
-
-    def probe(telemetry: Telemetry) -> None:
-        try:
-            client.locations()
-            health = DeviceHealth("booking", DeviceKind.BOOKING, DeviceState.OK)
-        except BookingSystemUnavailable as exc:
-            health = DeviceHealth("booking", DeviceKind.BOOKING, DeviceState.DOWN, str(exc))
-        telemetry.report(health)
-
-    return probe
+    return _answers("booking", DeviceKind.BOOKING, client.locations, BookingSystemUnavailable)
 
 
 class MailServerSource(Protocol):
@@ -169,13 +160,20 @@ class MailServerSource(Protocol):
 
 def smtp_probe(server: MailServerSource) -> Probe:
     """Connect, log in, NOOP (``SmtpSender.check``): ok, or down with the reason."""
+    return _answers("smtp", DeviceKind.SMTP, server.check, MailError)
+
+
+def _answers(
+    device: str, kind: DeviceKind, ask: Callable[[], object], errors: type[Exception]
+) -> Probe:
+    """A service that answers ``ask`` is ok; one that raises ``errors`` is down, with why."""
 
     def probe(telemetry: Telemetry) -> None:
         try:
-            server.check()
-            health = DeviceHealth("smtp", DeviceKind.SMTP, DeviceState.OK)
-        except MailError as exc:
-            health = DeviceHealth("smtp", DeviceKind.SMTP, DeviceState.DOWN, str(exc))
+            ask()
+            health = DeviceHealth(device, kind, DeviceState.OK)
+        except errors as exc:
+            health = DeviceHealth(device, kind, DeviceState.DOWN, str(exc))
         telemetry.report(health)
 
     return probe
