@@ -45,7 +45,7 @@ from kiosk.ui.screens.rooms_desk import RoomDoneScreen, RoomMineScreen, RoomStaf
 from kiosk.ui.screens.staff import StaffScreen
 from kiosk.ui.shell import Shell
 from kiosk.ui.theme import Theme, make_theme
-from kiosk.ui.voice import Speaker, Voice
+from kiosk.ui.voice import DEFAULT_VOLUME, Speaker, Voice
 from kiosk.ui.widgets.base import refit_all, restyle
 from kiosk.ui.widgets.dialogs import TimeoutDialog
 from kiosk.ui.widgets.focus import FocusChain
@@ -168,7 +168,7 @@ class KioskApp(App):
             screen.forget()
         self.tr = self.catalogs.translator(self.default_language)
         self.port.send(LanguageChosen(self.default_language))
-        self.voice.new_visit()
+        self.voice.set_volume(DEFAULT_VOLUME)  # speech was stopped as the screen was left
         self.switches = {
             "speech": self.ui.speech or self.headphones,
             "large_text": self.ui.large_text,

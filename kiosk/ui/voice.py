@@ -104,7 +104,3 @@ class Voice:
         if tr is not None:
             level = {"level": self.volume + 1, "levels": len(VOLUMES)}
             self.speaker.speak(tr.gettext("Volume %(level)d of %(levels)d") % level, tr.language)
-
-    def new_visit(self) -> None:
-        self.silence()
-        self.set_volume(DEFAULT_VOLUME)
