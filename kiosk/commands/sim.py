@@ -12,6 +12,7 @@ SIMULATORS: tuple[str, ...] = (
     "simulators.printer.cli",
     "simulators.jack.cli",
     "simulators.rooms.cli",
+    "simulators.registration.cli",
     "simulators.feeds.cli",
     "simulators.rfid.cli",
     "simulators.lockers.cli",
