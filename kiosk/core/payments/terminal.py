@@ -73,6 +73,7 @@ DeclineCategory = Literal[
     "terminal_setup",  # terminal not registered, not activated, date wrong …: staff alert
     "no_host",  # terminal cannot reach its host: card payment unavailable
     "refused_request",  # the terminal refused what we asked (wrong currency, unknown receipt …)
+    "unreachable",  # the kiosk could not reach the terminal at all: nothing was started
     "other",
 ]
 
@@ -179,7 +180,9 @@ class PaymentTerminal(Protocol):
 
     async def status(self) -> TerminalStatus: ...
 
-    async def end_of_day(self, on_status: StatusListener | None = None) -> EndOfDay | Declined:
+    async def end_of_day(
+        self, on_status: StatusListener | None = None
+    ) -> EndOfDay | Declined | OutcomeUnknown:
         """Close the day's batch at the terminal and report its totals."""
         ...
 
