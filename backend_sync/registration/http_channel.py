@@ -45,10 +45,27 @@ class Credential(Protocol):
         ...
 
 
+class _QueryRedactor(logging.Filter):
+    """urllib3 logs every request line at DEBUG, query string included; a lookup's query holds
+    an applicant's e-mail, so the query is cut from those lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any("?" in str(arg) for arg in record.args):
+            record.args = tuple(
+                str(arg).split("?", 1)[0] + "?…" if "?" in str(arg) else arg for arg in record.args
+            )
+        return True
+
+
+_REDACTOR = _QueryRedactor()
+
+
 class HttpChannel:
     def __init__(
         self, base_url: str, *, timeout_s: float = 10.0, session: requests.Session | None = None
     ) -> None:
+        # added when a channel is made (no import-time side effects); adding it twice is a no-op
+        logging.getLogger("urllib3.connectionpool").addFilter(_REDACTOR)
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
         self._http = session or requests.Session()

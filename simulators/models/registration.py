@@ -14,16 +14,36 @@ import random
 import threading
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from kiosk.core.registration.model import (
+    Address,
     AnswerLost,
     Application,
     BackendUnavailable,
+    Contact,
     Duplicate,
     ExistingRecord,
     Submitted,
 )
+
+SAMPLE_APPLICATION = Application(
+    first_name="Žemaitė-Šimkutė",
+    surname="O'Brien",
+    birth_date=date(1990, 5, 17),
+    address=Address("Gedimino pr. 1-5", "Vilnius", "LT-01103"),
+    email="ona.obrien@pastas.lt",
+    phone="+37061234567",
+    preferred_contact=Contact.EMAIL,
+    consent_accepted=True,
+    consent_version="2026-01",
+)
+# what of SAMPLE_APPLICATION must never appear in a log line or a store after it was sent
+SAMPLE_PERSONAL_DATA = (
+    "Žemaitė", "Šimkutė", "O'Brien", "ona.obrien", "pastas.lt", "Gedimino", "61234567",
+    "1990-05-17",
+)  # fmt: skip
 
 
 @dataclass
