@@ -115,6 +115,9 @@ def vcard_bytes(app: Application, number: str) -> bytes:
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 
+_UTF8 = {"charset": "utf-8"}
+
+
 def desk_message(
     app: Application, number: str, *, to: str, from_address: str, from_name: str = ""
 ) -> EmailMessage:
@@ -126,9 +129,17 @@ def desk_message(
     message["Message-ID"] = make_msgid(domain=domain or None)
     message.set_content(summary_text(app, number))
     message.add_attachment(
-        csv_bytes(app, number), maintype="text", subtype="csv", filename=f"{number}.csv"
+        csv_bytes(app, number),
+        maintype="text",
+        subtype="csv",
+        filename=f"{number}.csv",
+        params=_UTF8,
     )
     message.add_attachment(
-        vcard_bytes(app, number), maintype="text", subtype="vcard", filename=f"{number}.vcf"
+        vcard_bytes(app, number),
+        maintype="text",
+        subtype="vcard",
+        filename=f"{number}.vcf",
+        params=_UTF8,
     )
     return message
