@@ -10,6 +10,7 @@ from kiosk.settings.lockers import LockersSection
 from kiosk.settings.metrics import MetricsSection
 from kiosk.settings.notify import SmsSection
 from kiosk.settings.printer import PrinterSection, ReceiptsSection
+from kiosk.settings.registration import RegistrationSection
 from kiosk.settings.rfid import RfidSection
 from kiosk.settings.rooms import RoomsSection
 from kiosk.settings.scanner import ScannerSection
@@ -30,6 +31,7 @@ class Settings(Section):
     smtp: SmtpSection | None = None
     sms: SmsSection | None = None
     rooms: RoomsSection | None = None
+    registration: RegistrationSection | None = None
     circulation: CirculationSection = CirculationSection()
     ui: UiSection = UiSection()
     metrics: MetricsSection | None = None
