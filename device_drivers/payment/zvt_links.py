@@ -156,14 +156,14 @@ class SerialLink:
 
     def _await_ack(self) -> bool:
         deadline = time.monotonic() + self.ack_timeout_s
-        while time.monotonic() < deadline:
+        answer: bool | None = None
+        while answer is None and time.monotonic() < deadline:
             for event in self._frames.feed(self._read()):
-                if isinstance(event, Ack):
-                    return True
-                if isinstance(event, Nak):
-                    return False
-                self._answer(event)
-        return False
+                if isinstance(event, Ack | Nak) and answer is None:
+                    answer = isinstance(event, Ack)
+                elif not isinstance(event, Ack | Nak):
+                    self._answer(event)  # a frame right behind the ACK is kept, not lost
+        return bool(answer)
 
     def _receive_blocking(self, timeout_s: float) -> bytes | None:
         deadline = time.monotonic() + timeout_s
