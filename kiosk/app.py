@@ -26,7 +26,7 @@ from backend_sync.store.replayer import Replayer, ReplayPolicy
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from backend_sync.store.sync_worker import Backoff, SyncWorker
 from kiosk.core.circulation import CirculationRules, CirculationService, Ports
-from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.clock import Clock, SystemClock, wall_time
 from kiosk.core.library_pool import LibraryPool
 from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
 from kiosk.core.outbox import Outbox
@@ -69,8 +69,10 @@ def sip2_config(ils: IlsSection) -> Sip2Config:
     )
 
 
-def build_library_system(ils: IlsSection) -> Sip2Client:
-    return Sip2Client(sip2_config(ils))
+def build_library_system(ils: IlsSection, zone: str | None = None) -> Sip2Client:
+    """The SIP2 client of [ils]; its transaction dates are wall time in ``zone`` (the library's
+    [kiosk] timezone), as SIP2 dates are local time at the ACS."""
+    return Sip2Client(sip2_config(ils), clock=wall_time(zone))
 
 
 # -- circulation (issue 6): the rules, the offline policy and the service ------------------
@@ -116,13 +118,19 @@ def build_circulation(
     if library is None:
         if settings.ils is None:
             raise ValueError("circulation needs an [ils] table")
-        ils = settings.ils
+        ils, zone = settings.ils, settings.kiosk.timezone
         library = (
-            LibraryPool([build_library_system(ils) for _ in range(ils.connections)])
+            LibraryPool([build_library_system(ils, zone) for _ in range(ils.connections)])
             if ils.connections > 1
-            else build_library_system(ils)
+            else build_library_system(ils, zone)
         )
-    ports = Ports(library=library, outbox=outbox, clock=clock or SystemClock(), pad=pad, **hooks)
+    ports = Ports(
+        library=library,
+        outbox=outbox,
+        clock=clock or SystemClock(settings.kiosk.timezone),
+        pad=pad,
+        **hooks,
+    )
     return CirculationService(
         ports,
         circulation_rules(

@@ -54,7 +54,7 @@ def build_lockers(
     state_file = Path(settings.kiosk.data_dir) / section.state_file  # (absolute stays so)
     store = SqliteLockerStore(state_file)  # the files first: they are what may refuse
     outbox = SqliteOutbox(OutboxStore(open_store(store_path(settings))))
-    library = library or build_library_system(settings.ils)  # type: ignore[arg-type]
+    library = library or build_library_system(settings.ils, settings.kiosk.timezone)  # type: ignore[arg-type]
     loop = LoopThread(timeout_s=max(30.0, (settings.ils.timeout_s if settings.ils else 10) * 4))
     location = section.pickup_location or (settings.ils.location if settings.ils else "")
     ils = LockerLibrary(library, loop, location, outbox=outbox, kiosk_id=settings.kiosk.id)

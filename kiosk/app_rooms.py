@@ -26,8 +26,9 @@ class IlsPatrons:
     """The rooms' PatronDirectory over the ILS: one SIP2 patron lookup per card, on its own
     loop in a worker thread (the room desk is synchronous; the SIP2 client is async)."""
 
-    def __init__(self, ils: IlsSection) -> None:
+    def __init__(self, ils: IlsSection, zone: str) -> None:
         self.ils = ils
+        self.zone = zone
 
     def patron_by_card(self, card: str) -> Any:
         from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +38,7 @@ class IlsPatrons:
         from kiosk.core.rooms.patrons import patron_from_ils
 
         async def lookup() -> Any:
-            client = build_library_system(self.ils)
+            client = build_library_system(self.ils, self.zone)
             try:
                 return await client.patron(card)
             finally:
@@ -81,7 +82,11 @@ def build_rooms(
     from kiosk.core.rooms.patrons import KnownPatrons
 
     rooms = open_rooms(settings, ZoneInfo(settings.kiosk.timezone))
-    patrons = IlsPatrons(settings.ils) if settings.ils is not None else KnownPatrons()
+    patrons = (
+        IlsPatrons(settings.ils, settings.kiosk.timezone)
+        if settings.ils is not None
+        else KnownPatrons()
+    )
     return RoomsParts(
         rooms,
         patrons,

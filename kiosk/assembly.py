@@ -265,7 +265,7 @@ async def _start_lockers(kiosk: Kiosk, telemetry: Any, stack: contextlib.AsyncEx
 
 async def _start_worker(kiosk: Kiosk, outbox: Any, stack: contextlib.AsyncExitStack) -> None:
     assert kiosk.settings.ils is not None
-    library = build_library_system(kiosk.settings.ils)
+    library = build_library_system(kiosk.settings.ils, kiosk.settings.kiosk.timezone)
     stack.push_async_callback(library.close)
     worker = build_sync_worker(kiosk.settings, kiosk.store, library)
     outbox.on_added = worker.wake
@@ -299,7 +299,7 @@ async def build_kiosk(
     """Start every part the settings name, yield the Kiosk, stop them in reverse order."""
     if settings.ils is None:
         raise ValueError("a running kiosk needs an [ils] table (or the demo session)")
-    clock = clock or SystemClock()
+    clock = clock or SystemClock(settings.kiosk.timezone)
     async with contextlib.AsyncExitStack() as stack:
         devices = stack.enter_context(contextlib.ExitStack())
         store, outbox, stats = build_local_store(settings)

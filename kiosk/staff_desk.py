@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.clock import wall_time
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState
 from kiosk.core.receipt_delivery import PrinterFault
 from kiosk.core.receipts import layout, printer_test_receipt
@@ -120,7 +121,10 @@ class StaffDesk:
     async def _test_printer(self) -> None:
         settings, texts = self.kiosk.settings, self.kiosk.language.texts()
         receipt = printer_test_receipt(
-            settings.kiosk.library_name, settings.kiosk.id, datetime.now(), texts
+            settings.kiosk.library_name,
+            settings.kiosk.id,
+            wall_time(settings.kiosk.timezone)(),
+            texts,
         )
         printer = self.kiosk.printer
         try:

@@ -43,6 +43,7 @@ class LoopbackHttpServer:
         self._httpd.daemon_threads = True
         self._name = name
         self._poll_interval = poll_interval
+        self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
@@ -53,16 +54,21 @@ class LoopbackHttpServer:
         return f"http://{LOOPBACK}:{self.port}"
 
     def start(self) -> Self:
-        threading.Thread(
+        self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": self._poll_interval},
             name=self._name,
             daemon=True,
-        ).start()
+        )
+        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._httpd.shutdown()
+        # shutdown() waits for serve_forever to end, forever if it is not running: a server
+        # that was never started, or whose thread is gone, is only closed.
+        if self._thread is not None and self._thread.is_alive():
+            self._httpd.shutdown()
+        self._thread = None
         self._httpd.server_close()
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from kiosk.core.clock import wall_time
 from kiosk.settings import Settings
 from simulators.control import LOOPBACK, ControlServer
 from simulators.feeds.model import demo_model
@@ -95,6 +96,7 @@ class Fleet:
             port=self._wire(section.port),
             encoding=section.encoding,
             terminator=b"\r\n" if section.terminator == "CRLF" else b"\r",
+            clock=wall_time(self.settings.kiosk.timezone),
         ).start()
         control = sim.start_control(self._control("ils"))
         return Running("ils", f"{sim.host}:{sim.port}", control, sim.stop, sim)

@@ -3,9 +3,41 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "timeshift"))
+from shift import NOW_ENV, shift_to
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--now",
+        default=os.environ.get(NOW_ENV) or None,
+        metavar="WHEN",
+        help=(
+            "run the whole suite, and every process it starts, on a wall clock shifted to WHEN "
+            "(ISO date-time; without an offset it is Europe/Vilnius wall time, e.g. "
+            f"2027-12-31T23:59); also {NOW_ENV}. Set TZ to choose the machine's zone."
+        ),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    when = config.getoption("--now")
+    if when and not os.environ.get("PYTEST_XDIST_WORKER"):  # workers inherit the shift
+        shift_to(when)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from datetime import datetime
+
+    zone = os.environ.get("TZ", "the machine's zone")
+    return f"wall clock: {datetime.now().astimezone().isoformat(timespec='seconds')} ({zone})"
 
 
 @pytest.fixture(autouse=True)

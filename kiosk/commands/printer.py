@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 
 from device_drivers.printers.errors import PrinterConfigError, PrinterUnreachable
 from device_drivers.printers.receipt_printer import ReceiptPrinterAdapter, build_printer
@@ -23,6 +22,7 @@ from kiosk.commands.common import (
     CommandError,
     settings_from,
 )
+from kiosk.core.clock import wall_time
 from kiosk.core.receipt_delivery import PrinterFault
 from kiosk.core.receipts import layout, printer_test_receipt
 from kiosk.i18n import Catalogs
@@ -62,7 +62,7 @@ def run_test(args: argparse.Namespace) -> int:
     printer = _printer(settings)
     texts = Catalogs().translator(args.lang or settings.kiosk.language)
     receipt = printer_test_receipt(
-        settings.kiosk.library_name, settings.kiosk.id, datetime.now(), texts
+        settings.kiosk.library_name, settings.kiosk.id, wall_time(settings.kiosk.timezone)(), texts
     )
     try:
         status = printer.print_now(layout(receipt, texts, printer.columns))

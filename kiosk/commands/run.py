@@ -15,10 +15,11 @@ import argparse
 import asyncio
 import contextlib
 import tempfile
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.commands.common import EXIT_UNREACHABLE, CommandError, settings_from
+from kiosk.core.clock import wall_time
 from kiosk.settings import Settings
 
 
@@ -124,7 +125,7 @@ async def assemble_app(
     if demo_session or settings.ils is None:
         from kiosk.ui.demo_session import DemoSession
 
-        port = DemoSession(attract, date.today())
+        port = DemoSession(attract, wall_time(settings.kiosk.timezone)().date())
     else:
         from kiosk.assembly import build_kiosk
 
@@ -240,7 +241,7 @@ def _with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
     if rooms is None and demo_session:
         from kiosk.ui.rooms_demo import DemoRooms
 
-        demo = DemoRooms(date.today(), tz)
+        demo = DemoRooms(datetime.now(tz).date(), tz)
         rooms = RoomsParts(demo, demo, demo.refresh, settings.kiosk.library_name)
     if rooms is None:
         return port

@@ -1,12 +1,21 @@
 """The clock port: wall time for transaction dates and due dates, monotonic time for the idle
 timer. The core never reads the system clock itself; tests pass a ManualClock and step it.
+
+Wall time is the library's: naive local time in the library's zone (``[kiosk] timezone``),
+whatever zone the machine itself is set to. Due dates, hold-shelf and locker deadlines,
+opening hours and SIP2 transaction dates (local time at the ACS, SIP2 2.00 §"dates") are
+all read in that zone, so a kiosk whose machine runs on UTC still lends until the right day.
 """
 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+LIBRARY_ZONE = "Europe/Vilnius"
 
 
 class Clock(Protocol):
@@ -19,9 +28,28 @@ class Clock(Protocol):
         ...
 
 
+def library_zone(zone: str | tzinfo | None = None) -> tzinfo:
+    """The zone as a tzinfo; a name is looked up in the system's zone database."""
+    if zone is None:
+        return ZoneInfo(LIBRARY_ZONE)
+    return ZoneInfo(zone) if isinstance(zone, str) else zone
+
+
+def wall_time(zone: str | tzinfo | None = None) -> Callable[[], datetime]:
+    """A function returning the library's naive local wall time now (for adapters that take
+    a ``clock`` callable, such as the SIP2 client and the outbox)."""
+    tz = library_zone(zone)
+    return lambda: datetime.now(tz).replace(tzinfo=None)
+
+
 class SystemClock:
+    """The real clock, read in the library's zone."""
+
+    def __init__(self, zone: str | tzinfo | None = None) -> None:
+        self.zone = library_zone(zone)
+
     def now(self) -> datetime:
-        return datetime.now()
+        return datetime.now(self.zone).replace(tzinfo=None)
 
     def monotonic(self) -> float:
         return time.monotonic()

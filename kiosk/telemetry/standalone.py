@@ -105,7 +105,7 @@ class StandaloneProbes:
             return
         from kiosk.app import build_library_system  # the one place SIP2 settings are mapped
 
-        client: Sip2Client = build_library_system(self.settings.ils)
+        client: Sip2Client = build_library_system(self.settings.ils, self.settings.kiosk.timezone)
         loop = _LoopThread()
 
         def close() -> None:

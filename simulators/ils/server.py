@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from backend_sync.sip2.codec import Framer, RemoteProtocolError
+from kiosk.core.clock import wall_time
 from kiosk.core.privacy import redact_sip2
 from simulators.ils.faults import Faults, OfflineMode, garbled, with_bad_checksum
 from simulators.ils.handlers import Acs
@@ -45,14 +46,14 @@ class IlsServer:
         host: str = "127.0.0.1",
         port: int = 0,
         tls: ssl.SSLContext | None = None,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.acs = acs
         self.faults = faults or Faults()
         self.host = host
         self.port = port
         self.tls = tls
-        self.clock = clock
+        self.clock = clock or wall_time()  # the library's local time, as SIP2 dates are
         self.events: Counter[str] = Counter()  # protocol events, summed over connections
         self._server: asyncio.AbstractServer | None = None
         self._writers: set[asyncio.StreamWriter] = set()

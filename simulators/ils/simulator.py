@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kiosk.core.clock import wall_time
 from simulators.control import ControlServer
 from simulators.ils.dataset import DEMO_LIBRARY, load_library
 from simulators.ils.dialects import ServerOptions, options_for
@@ -51,9 +52,10 @@ class IlsSimulator:
         port: int = 0,
         tls_cert: str | None = None,
         tls_key: str | None = None,
-        clock: Callable[[], datetime] = datetime.now,
+        clock: Callable[[], datetime] | None = None,
         **option_overrides: Any,
     ) -> None:
+        clock = clock or wall_time()  # the library's local time (Europe/Vilnius), as SIP2 dates are
         self._source = library
         built, file_accounts = self._build(clock().date())
         self.options = options or options_for(dialect, **option_overrides)

@@ -28,6 +28,7 @@ STAFF_CARD, STAFF_PIN = "9900000001", "4321"  # the demo library's staff patron
 METAI, KURMELIS = "9786090100011", "9786090100042"
 REFERENCE = "9786090100028"
 MARTI = "9786090100035"  # on loan to Ona
+TODAY = datetime(2026, 11, 25, 12, 0)  # the kiosk's, the core's and the ILS's clock
 
 
 class CoreKiosk:
@@ -51,13 +52,13 @@ class CoreKiosk:
             )
         )
         self.port: CoreSession | None = None
-        ports = Ports(self.client, FakeOutbox(), ManualClock(), self.pad, on_view=self._on_view)
+        ports = Ports(self.client, FakeOutbox(), ManualClock(TODAY), self.pad, on_view=self._on_view)
         rules = CirculationRules(staff_card_pattern=r"^99[0-9]{8}$")
         self.service = CirculationService(ports, rules)
         self.port = CoreSession(
             self.service,
             AttractView("Apskrities viešoji biblioteka"),
-            now=lambda: datetime(2026, 11, 25, 12, 0),
+            now=lambda: TODAY,
             spawn=self.pending.append,
         )
         self.h = harness
@@ -111,7 +112,7 @@ class CoreKiosk:
 
 @pytest.fixture
 def kiosk(window):
-    with IlsSimulator(encoding="utf-8") as sim:
+    with IlsSimulator(encoding="utf-8", clock=lambda: TODAY) as sim:
 
         class H:
             pass
