@@ -8,6 +8,7 @@ COMMAND_MODULES = (
     "kiosk.commands.config",
     "kiosk.commands.ils",
     "kiosk.commands.sip2",
+    "kiosk.commands.payment",
     "kiosk.commands.rfid",
     "kiosk.commands.rooms",
     "kiosk.commands.printer",

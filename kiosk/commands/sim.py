@@ -17,6 +17,7 @@ SIMULATORS: tuple[str, ...] = (
     "simulators.rfid.cli",
     "simulators.lockers.cli",
     "simulators.ils.cli",
+    "simulators.payment.cli",
     "simulators.fleet_cli",
 )
 
