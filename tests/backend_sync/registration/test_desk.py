@@ -94,7 +94,9 @@ def test_the_application_reaches_the_desk_once_with_csv_and_vcard(smtp, tmp_path
     second = asyncio.run(submit_once(backend, APP, "key-2"))
     assert second.application_number == "K-20261125-0002"
     kiosk_lines = "\n".join(
-        r.getMessage() for r in caplog.records if r.name != "mail.log"  # the test's SMTP server
+        r.getMessage()
+        for r in caplog.records
+        if r.name != "mail.log"  # the test's SMTP server
     )
     assert "sent to the desk" in kiosk_lines
     for secret in PERSONAL:
