@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -58,8 +60,13 @@ def test_print_line_and_status_enquiry_completion() -> None:
 
 
 def test_end_of_day_single_totals() -> None:
-    totals = zvt_fields.SingleTotals(1, 9, tuple(
-        zvt_fields.SchemeTotal(n, i, 100 * i) for i, n in enumerate(zvt_fields.TOTALS_SCHEMES)))  # fmt: skip
+    totals = zvt_fields.SingleTotals(
+        1,
+        9,
+        tuple(
+            zvt_fields.SchemeTotal(n, i, 100 * i) for i, n in enumerate(zvt_fields.TOTALS_SCHEMES)
+        ),
+    )
     msg = message("status_information", bmp("result_code", 0), bmp("single_totals", totals))
     assert decode(encode(msg)).field("single_totals") == totals
 
@@ -130,8 +137,14 @@ def _value_for(spec: zvt_fields.BmpSpec) -> st.SearchStrategy:
     if kind == "ll_pan":
         return st.text("0123456789E", min_size=1, max_size=19)
     if kind == "tlv":
-        return st.lists(st.builds(zvt_tlv.TlvObject, st.sampled_from([b"\x07", b"\x1f\x07",
-                        b"\x1f\x80\x00"]), st.binary(max_size=140)), max_size=3).map(tuple)  # fmt: skip
+        return st.lists(
+            st.builds(
+                zvt_tlv.TlvObject,
+                st.sampled_from([b"\x07", b"\x1f\x07", b"\x1f\x80\x00"]),
+                st.binary(max_size=140),
+            ),
+            max_size=3,
+        ).map(tuple)
     if kind == "totals":
         return st.builds(zvt_fields.SingleTotals, st.integers(0, 9999), st.integers(0, 9999),
                          st.just(()))  # fmt: skip
@@ -164,19 +177,15 @@ def test_positional_messages_round_trip(code: int, minutes: int, text: str) -> N
 @given(st.binary(max_size=80))
 def test_garbage_raises_only_the_typed_error(raw: bytes) -> None:
     for after in (None, (0x05, 0x01)):
-        try:
+        with contextlib.suppress(ZvtProtocolError):
             decode(raw, after)
-        except ZvtProtocolError:
-            pass
 
 
 @settings(max_examples=500)
 @given(st.binary(max_size=60))
 def test_tlv_garbage_raises_only_the_typed_error(raw: bytes) -> None:
-    try:
+    with contextlib.suppress(ZvtProtocolError):
         zvt_tlv.decode_objects(raw)
-    except ZvtProtocolError:
-        pass
 
 
 @settings(max_examples=300)
@@ -184,7 +193,5 @@ def test_tlv_garbage_raises_only_the_typed_error(raw: bytes) -> None:
 def test_every_command_layout_rejects_garbage_cleanly(
     control: tuple[int, int], data: bytes
 ) -> None:
-    try:
+    with contextlib.suppress(ZvtProtocolError):
         decode(Apdu(*control, data))
-    except ZvtProtocolError:
-        pass
