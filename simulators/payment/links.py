@@ -168,6 +168,8 @@ class TcpServer:
     def stop(self) -> None:
         self.stop_event.set()
         with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() thread on Linux
+        with contextlib.suppress(OSError):
             self.listener.close()
         self.drop()
 

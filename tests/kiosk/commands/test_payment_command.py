@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import pytest
 
-from kiosk.cli import main
+from kiosk.commands import payment
+
+
+def main(argv: list[str]) -> int:
+    """The `kiosk payment` subcommand alone, so the test does not depend on every other one."""
+    parser = argparse.ArgumentParser(prog="kiosk")
+    payment.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
 
 STATUS_INFO = (
     "04 0F 39 27 00 04 000000001234 0B 000042 0C 134501 0D 1206 87 0017 29 52500001"

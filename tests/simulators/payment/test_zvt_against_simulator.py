@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -186,8 +187,10 @@ def test_abort_from_the_kiosk_while_waiting_for_the_card() -> None:
 
 
 def test_unreachable_terminal_is_declined_as_unreachable() -> None:
-    with PaymentSimulator(timings=NO_DELAYS, control_port=None) as sim:
-        url = sim.tcp_url
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))  # a port nobody listens on
+    url = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    probe.close()
     outcome = asyncio.run(terminal(url).authorise(PaymentRequest(300)))
     assert isinstance(outcome, Declined) and outcome.category == "unreachable"
 
