@@ -280,6 +280,7 @@ async def _start_worker(kiosk: Kiosk, outbox: Any, stack: contextlib.AsyncExitSt
 
 
 def _ui_port(settings: Settings, attract: Any, clock: Clock, health: HealthFanout) -> Any:
+    from kiosk.ui.presenters.attract import attract_view
     from kiosk.ui.autopilot import attract_view
     from kiosk.ui.core_session import CoreSession
 

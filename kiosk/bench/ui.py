@@ -1,6 +1,6 @@
 """`kiosk bench ui-start` and `kiosk bench ui-idle`: the touch app's cold start and idle CPU.
 
-Each run starts a fresh Python process (``python -m kiosk.ui.startup_probe``) on its own Xvfb
+Each run starts a fresh Python process (``python -m kiosk.demo.startup_probe``) on its own Xvfb
 with the scripted demo session, so the numbers include importing Kivy, opening the window and
 building every screen, as a kiosk does at boot.
 
@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _probe(mode: str, seconds: float, warmup_s: float) -> dict:
-    argv = [sys.executable, "-m", "kiosk.ui.startup_probe", mode, str(seconds), str(warmup_s)]
+    argv = [sys.executable, "-m", "kiosk.demo.startup_probe", mode, str(seconds), str(warmup_s)]
     env = dict(os.environ, KIOSK_BENCH_SPAWNED=repr(time.time()))
     env.pop("DISPLAY", None)
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=seconds + 900)

@@ -91,7 +91,7 @@ class Visits:
 
     # -- hands and eyes ----------------------------------------------------------------
     def press(self, name: str) -> None:
-        from kiosk.ui.touch import find_button, flush_layout, tap
+        from kiosk.demo.touches import find_button, flush_layout, tap
 
         layer = self.app._top_layer()
         flush_layout(layer)
@@ -219,6 +219,7 @@ async def measure(settings: Settings, controls: dict[str, str], sessions: int) -
 
 
 def main(settings_file: str, controls_file: str, sessions: int) -> int:
+    from kiosk.demo.virtual_display import VirtualDisplay
     from kiosk.ui.boot import configure_kivy
     from kiosk.ui.xvfb import VirtualDisplay
 

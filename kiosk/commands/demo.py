@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(where, ensure_ascii=False), flush=True)
         if args.autopilot:
             from kiosk.assembly import build_kiosk
-            from kiosk.ui.autopilot import run_autopilot  # Kivy only when asked for
+            from kiosk.demo.autopilot import run_autopilot  # Kivy only when asked for
 
             controls = {name: ControlClient(url) for name, url in fleet.controls().items()}
             return run_autopilot(

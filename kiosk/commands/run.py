@@ -3,8 +3,9 @@
 With an [ils] table the app drives the real kiosk that kiosk.assembly.build_kiosk assembles (the
 session core over SIP2, the RFID pad, the receipt desk, the outbox replay worker, the lockers
 and /metrics, each when its table is present; docs/ui.md "What `kiosk run` wires");
-``--demo-session`` (or no [ils]) runs the scripted stand-in instead, which needs no server
-(a showroom, a layout check). The app, the core and the devices share one asyncio loop
+``--demo-session`` (or no [ils]) runs the same real kiosk on an in-process ILS simulator with
+no devices (kiosk/demo/showroom.py: a showroom, a layout check; no server needed).
+The app, the core and the devices share one asyncio loop
 (App.async_run). ``--virtual-display`` starts an Xvfb for machines with no screen;
 ``--exit-after`` stops after N seconds (smoke tests, benchmarks).
 """
@@ -19,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 
 from kiosk.commands.common import EXIT_UNREACHABLE, CommandError, settings_from
-from kiosk.core.clock import wall_time
 from kiosk.settings import Settings
 
 
@@ -30,7 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
     )
     parser.add_argument(
-        "--demo-session", action="store_true", help="use the scripted demo session, not the ILS"
+        "--demo-session",
+        action="store_true",
+        help="the real core on an in-process ILS simulator (no devices)",
     )
     parser.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     parser.add_argument(
@@ -76,7 +78,7 @@ def run_app(
     """Start the touch app (also what `kiosk demo` calls); returns when the app stops."""
     display = None
     if virtual_display:
-        from kiosk.ui.xvfb import DisplayUnavailable, VirtualDisplay
+        from kiosk.demo.virtual_display import DisplayUnavailable, VirtualDisplay
 
         display = VirtualDisplay()
         try:
@@ -112,22 +114,21 @@ async def assemble_app(
     speech: bool = True,
 ):
     """The touch app over the kiosk the settings describe, as `kiosk run` starts it: the
-    real core (kiosk.assembly.build_kiosk, its parts stopped by ``stack``) or the scripted
-    demo session, the room screens, espeak-ng (unless ``speech`` is False). Returns the
-    KioskApp (not running yet) and the Kiosk (None for the demo session). Also what
+    real core (kiosk.assembly.build_kiosk, its parts stopped by ``stack``; on the showroom's
+    in-process ILS simulator with ``demo_session`` or no [ils]), the room screens, espeak-ng
+    (unless ``speech`` is False). Returns the KioskApp (not running yet) and the Kiosk. Also what
     `kiosk bench ui-memory` measures."""
     from kiosk.i18n import Catalogs
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.autopilot import attract_view
+    from kiosk.ui.presenters.attract import attract_view
 
     attract = attract_view(settings)
     kiosk = None
     if demo_session or settings.ils is None:
-        from kiosk.ui.demo_session import DemoSession
+        from kiosk.demo.showroom import showroom_settings
 
-        port = DemoSession(attract, wall_time(settings.kiosk.timezone)().date())
-    else:
-        from kiosk.assembly import build_kiosk
+        settings = stack.enter_context(showroom_settings(settings))
+    from kiosk.assembly import build_kiosk
 
         kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
         port = kiosk.port
@@ -220,11 +221,11 @@ def _listen_to_the_jack(settings: Settings, app, stack: contextlib.AsyncExitStac
 
 def _with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
     """Put the room screens in front of the session port when [rooms] is configured (the
-    scripted rooms of kiosk/ui/rooms_demo.py with --demo-session and no [rooms] table).
+    booking system's fake of kiosk/demo/showroom.py with --demo-session and no [rooms] table).
     Confirmations print or e-mail through the running kiosk's receipt desks."""
     from zoneinfo import ZoneInfo
 
-    from kiosk.app_rooms import RoomsParts, build_rooms
+    from kiosk.app_rooms import build_rooms
     from kiosk.ui.rooms_session import RoomsFlow
 
     tz = ZoneInfo(settings.kiosk.timezone)
@@ -239,10 +240,9 @@ def _with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
     else:
         rooms = build_rooms(settings)
     if rooms is None and demo_session:
-        from kiosk.ui.rooms_demo import DemoRooms
+        from kiosk.demo.showroom import showroom_rooms
 
-        demo = DemoRooms(datetime.now(tz).date(), tz)
-        rooms = RoomsParts(demo, demo, demo.refresh, settings.kiosk.library_name)
+        rooms = showroom_rooms(settings)
     if rooms is None:
         return port
     from concurrent.futures import ThreadPoolExecutor

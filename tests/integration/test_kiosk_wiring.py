@@ -24,6 +24,7 @@ from kiosk.assembly import Kiosk, build_kiosk
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.core.outbox import EntryKind, OutboxEntry
 from kiosk.core.session import EndReason, LineStatus, State
+from kiosk.demo.core_visit import CodeCatcher, OffsetClock
 from kiosk.settings.loader import load_settings
 from kiosk.settings.model import Settings
 from kiosk.ui.autopilot_core import CodeCatcher, OffsetClock

@@ -17,7 +17,7 @@ from backend_sync.store.outbox import REFUSED_LIVE
 from kiosk.assembly import Kiosk
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.core.session import LineStatus, State
-from kiosk.ui.autopilot_core import CodeCatcher
+from kiosk.demo.core_visit import CodeCatcher
 from kiosk.ui.presenters.intents import (
     CardPresented,
     Finished,

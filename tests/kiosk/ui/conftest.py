@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.demo.virtual_display import VirtualDisplay
 from kiosk.settings.ui import UiSection
 from kiosk.ui.boot import configure_kivy
 from kiosk.ui.xvfb import VirtualDisplay
@@ -56,10 +57,10 @@ class Harness:
     """A built app on the test window, its demo session and its fake speaker."""
 
     def __init__(self, window, ui: UiSection, language: str = "lt") -> None:
+        from kiosk.demo.scripted_session import DemoSession
         from device_drivers.speech.fake import FakeSpeaker
         from kiosk.i18n import Catalogs
         from kiosk.ui.app import KioskApp
-        from kiosk.ui.demo_session import DemoSession
         from kiosk.ui.presenters.views import AttractView, BookCard
 
         self.window = window
@@ -86,7 +87,7 @@ class Harness:
         self.settle()
 
     def settle(self) -> None:
-        from kiosk.ui.touch import flush_layout
+        from kiosk.demo.touches import flush_layout
         from kiosk.ui.widgets.base import refit_all
 
         for layer in [self.root, *self.window.children]:
@@ -104,7 +105,7 @@ class Harness:
             transition.stop()
 
     def tap(self, name: str, index: int = 0) -> None:
-        from kiosk.ui.touch import find_button, tap
+        from kiosk.demo.touches import find_button, tap
 
         self.settle()
         tap(find_button(self.app._top_layer(), name, index))

@@ -4,8 +4,8 @@ targets, large text and high contrast, and the accessibility settings reset afte
 
 from __future__ import annotations
 
+from kiosk.demo.scripted_session import PATRON_CARD, PATRON_PIN
 from kiosk.settings.ui import UiSection
-from kiosk.ui.demo_session import PATRON_CARD, PATRON_PIN
 from kiosk.ui.presenters.views import Screen
 from kiosk.ui.widgets.buttons import KioskButton
 

@@ -9,9 +9,9 @@ import asyncio
 import contextlib
 
 from kiosk.commands.run import _read_cards
+from kiosk.demo.scripted_session import PATRON_CARD
 from kiosk.settings import Settings
 from kiosk.settings.scanner import ScannerSection
-from kiosk.ui.demo_session import PATRON_CARD
 from kiosk.ui.presenters.views import Screen
 from simulators.pty_link import PtyLink
 
@@ -55,7 +55,7 @@ def test_a_person_typing_on_the_keypad_is_not_a_scan(harness) -> None:
 
 
 def test_on_the_load_lockers_tab_a_scanned_item_is_loaded(harness) -> None:
-    from kiosk.ui.demo_session import STAFF_CARD, STAFF_PIN
+    from kiosk.demo.scripted_session import STAFF_CARD, STAFF_PIN
 
     wire(harness, ScannerSection(kind="keyboard", card_pattern="^[0-9]{5,14}$"))
     harness.tap("start")

@@ -1,0 +1,19 @@
+"""The attract screen's view from the settings: library name, opening hours, message, the new
+books of [ui] and whether "return without a card" is offered. Pure: no Kivy, no I/O."""
+
+from __future__ import annotations
+
+from kiosk.settings import Settings
+from kiosk.ui.presenters.views import AttractView, BookCard
+
+
+def attract_view(settings: Settings) -> AttractView:
+    ui = settings.ui
+    books = tuple(BookCard(book.title, book.author) for book in ui.new_books)
+    return AttractView(
+        library_name=settings.kiosk.library_name,
+        opening_hours=ui.opening_hours,
+        message=ui.message,
+        new_books=books,
+        offers_return=settings.circulation.return_without_login,
+    )
