@@ -280,8 +280,6 @@ async def _start_worker(kiosk: Kiosk, outbox: Any, stack: contextlib.AsyncExitSt
 
 
 def _ui_port(settings: Settings, attract: Any, clock: Clock, health: HealthFanout) -> Any:
-    from kiosk.ui.presenters.attract import attract_view
-    from kiosk.ui.autopilot import attract_view
     from kiosk.ui.core_session import CoreSession
 
     port = CoreSession(None, attract or attract_view(settings), now=clock.now)  # type: ignore[arg-type]

@@ -221,7 +221,6 @@ async def measure(settings: Settings, controls: dict[str, str], sessions: int) -
 def main(settings_file: str, controls_file: str, sessions: int) -> int:
     from kiosk.demo.virtual_display import VirtualDisplay
     from kiosk.ui.boot import configure_kivy
-    from kiosk.ui.xvfb import VirtualDisplay
 
     settings = pickle.loads(Path(settings_file).read_bytes())
     controls = json.loads(Path(controls_file).read_text(encoding="utf-8"))

@@ -123,15 +123,14 @@ async def assemble_app(
     from kiosk.ui.presenters.attract import attract_view
 
     attract = attract_view(settings)
-    kiosk = None
     if demo_session or settings.ils is None:
         from kiosk.demo.showroom import showroom_settings
 
         settings = stack.enter_context(showroom_settings(settings))
     from kiosk.assembly import build_kiosk
 
-        kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
-        port = kiosk.port
+    kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
+    port = kiosk.port
     port = _with_rooms(settings, port, demo_session, kiosk)
     app = KioskApp(
         port,

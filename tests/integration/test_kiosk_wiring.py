@@ -27,7 +27,6 @@ from kiosk.core.session import EndReason, LineStatus, State
 from kiosk.demo.core_visit import CodeCatcher, OffsetClock
 from kiosk.settings.loader import load_settings
 from kiosk.settings.model import Settings
-from kiosk.ui.autopilot_core import CodeCatcher, OffsetClock
 from kiosk.ui.presenters.intents import (
     CardPresented,
     Finished,

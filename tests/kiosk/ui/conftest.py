@@ -18,7 +18,6 @@ import pytest
 from kiosk.demo.virtual_display import VirtualDisplay
 from kiosk.settings.ui import UiSection
 from kiosk.ui.boot import configure_kivy
-from kiosk.ui.xvfb import VirtualDisplay
 
 TODAY = date(2026, 11, 25)
 _display: VirtualDisplay | None = None

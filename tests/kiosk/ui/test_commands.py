@@ -45,7 +45,7 @@ def test_kiosk_run_refuses_a_bad_ui_table_in_one_line(tmp_path: Path) -> None:
 def test_autopilot_reaches_every_screen_and_saves_a_screenshot_per_step(tmp_path: Path) -> None:
     script = (
         "import sys; from datetime import date; from pathlib import Path;"
-        "from kiosk.settings import load_settings; from kiosk.ui.autopilot import run_autopilot;"
+        "from kiosk.settings import load_settings; from kiosk.demo.autopilot import run_autopilot;"
         f"sys.exit(run_autopilot(load_settings(Path({str(DEMO)!r})), Path({str(tmp_path)!r}),"
         " languages=('en',), today=date(2026, 11, 25)))"
     )

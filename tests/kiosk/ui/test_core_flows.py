@@ -52,7 +52,9 @@ class CoreKiosk:
             )
         )
         self.port: CoreSession | None = None
-        ports = Ports(self.client, FakeOutbox(), ManualClock(TODAY), self.pad, on_view=self._on_view)
+        ports = Ports(
+            self.client, FakeOutbox(), ManualClock(TODAY), self.pad, on_view=self._on_view
+        )
         rules = CirculationRules(staff_card_pattern=r"^99[0-9]{8}$")
         self.service = CirculationService(ports, rules)
         self.port = CoreSession(
@@ -88,7 +90,7 @@ class CoreKiosk:
         self.drain()
 
     def tap(self, name: str, index: int = 0) -> None:
-        from kiosk.ui.touch import find_button, flush_layout, tap
+        from kiosk.demo.touches import find_button, flush_layout, tap
 
         transition = self.app.shell.screens.transition
         if transition.is_active:

@@ -4,7 +4,7 @@ dialog, language switching mid-session, and nothing left behind when a visit end
 
 from __future__ import annotations
 
-from kiosk.ui.demo_session import DOOR_CODE, PATRON_CARD, PATRON_PIN, STAFF_CARD, STAFF_PIN
+from kiosk.demo.scripted_session import DOOR_CODE, PATRON_CARD, PATRON_PIN, STAFF_CARD, STAFF_PIN
 from kiosk.ui.presenters.views import Screen
 
 

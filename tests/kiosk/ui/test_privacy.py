@@ -9,7 +9,7 @@ import weakref
 
 from kivy.uix.label import Label
 
-from kiosk.ui.demo_session import PATRON_CARD, PATRON_PIN
+from kiosk.demo.scripted_session import PATRON_CARD, PATRON_PIN
 from kiosk.ui.presenters.views import Screen
 
 SECRETS = ("Rūta", "Petraitienė", "Dievų miškas", "Vilius Karalius", PATRON_CARD, "1,20 €")

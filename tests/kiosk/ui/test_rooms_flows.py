@@ -18,10 +18,10 @@ from backend_sync.rooms.sync import CachedRooms
 from kiosk.core.receipts import as_text, layout
 from kiosk.core.rooms.model import CANCELLED_BY_USER, Patron
 from kiosk.core.rooms.patrons import KnownPatrons
+from kiosk.demo.scripted_session import DemoSession
 from kiosk.i18n import Catalogs
 from kiosk.settings.ui import UiSection
 from kiosk.ui.app import KioskApp
-from kiosk.ui.demo_session import DemoSession
 from kiosk.ui.presenters.views import AttractView, Screen
 from kiosk.ui.rooms_session import RoomsFlow
 from simulators.models.rooms import RoomsModel, SimClock

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.core.receipts import Receipt, RoomBookingSlip, as_text, layout
+from kiosk.demo.scripted_rooms import DemoRooms
+from kiosk.demo.scripted_session import DemoSession
 from kiosk.i18n import Catalogs
-from kiosk.ui.demo_session import DemoSession
 from kiosk.ui.presenters.intents import CardPresented, Finished, StartTapped, TimedOut
 from kiosk.ui.presenters.rooms import (
     BookingAction,
@@ -33,7 +34,6 @@ from kiosk.ui.presenters.rooms import (
     stale_text,
 )
 from kiosk.ui.presenters.views import AttractView, Screen
-from kiosk.ui.rooms_demo import DemoRooms
 from kiosk.ui.rooms_session import RoomsFlow
 
 TZ = ZoneInfo("Europe/Vilnius")
