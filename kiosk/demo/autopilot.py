@@ -27,10 +27,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kiosk.demo.virtual_display import VirtualDisplay
 from kiosk.settings import Settings
 from kiosk.ui.boot import configure_kivy
-from kiosk.ui.presenters.views import AttractView, BookCard, Screen
-from kiosk.ui.xvfb import VirtualDisplay
+from kiosk.ui.presenters.attract import attract_view
+from kiosk.ui.presenters.views import Screen
 
 SETTLE_S = 0.0
 
@@ -57,18 +58,6 @@ class StepResult:
         return self.expected is self.reached
 
 
-def attract_view(settings: Settings) -> AttractView:
-    ui = settings.ui
-    books = tuple(BookCard(book.title, book.author) for book in ui.new_books)
-    return AttractView(
-        library_name=settings.kiosk.library_name,
-        opening_hours=ui.opening_hours,
-        message=ui.message,
-        new_books=books,
-        offers_return=settings.circulation.return_without_login,
-    )
-
-
 def _drive(
     settings: Settings,
     out_dir: Path,
@@ -78,10 +67,10 @@ def _drive(
     build_kiosk: Callable[..., Any] | None,
 ) -> list[StepResult]:
     if controls is not None and build_kiosk is not None and settings.ils is not None:
-        from kiosk.ui.autopilot_core import drive
+        from kiosk.demo.core_visit import drive
 
         return asyncio.run(drive(settings, out_dir, languages, controls, today, build_kiosk))
-    from kiosk.ui.autopilot_run import AutopilotRun
+    from kiosk.demo.step_runner import AutopilotRun
 
     return AutopilotRun(settings, attract_view(settings), out_dir, languages, today).run()
 

@@ -23,8 +23,8 @@ from typing import Any, Protocol
 
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.core.session import Activity, LineStatus, State
-from kiosk.ui.autopilot import Step
-from kiosk.ui.autopilot_run import NEXT_FRAME, AutopilotRun, WaitFor
+from kiosk.demo.autopilot import Step
+from kiosk.demo.step_runner import NEXT_FRAME, AutopilotRun, WaitFor
 from kiosk.ui.presenters.views import PickupView, Screen, StaffView
 
 PATRON, PIN = "2100000001", "1234"  # simulators/ils/data/demo_library.json

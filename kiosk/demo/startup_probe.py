@@ -23,10 +23,10 @@ def _cpu() -> float:
 
 
 def _child(mode: str, seconds: float, warmup_s: float) -> None:
+    from kiosk.demo.virtual_display import VirtualDisplay
     from kiosk.settings import Settings
     from kiosk.settings.ui import NewBook, UiSection
     from kiosk.ui.boot import configure_kivy
-    from kiosk.ui.xvfb import VirtualDisplay
 
     books = tuple(NewBook(title=f"Naujiena {n}", author="Autorius") for n in range(6))
     settings = Settings(ui=UiSection(fullscreen=False, new_books=books))
@@ -39,10 +39,10 @@ def _child(mode: str, seconds: float, warmup_s: float) -> None:
 def _app(settings):
     from datetime import date
 
+    from kiosk.demo.scripted_session import DemoSession
     from kiosk.i18n import Catalogs
     from kiosk.ui.app import KioskApp
-    from kiosk.ui.autopilot import attract_view
-    from kiosk.ui.demo_session import DemoSession
+    from kiosk.ui.presenters.attract import attract_view
 
     session = DemoSession(attract_view(settings), date(2026, 11, 25))
     return KioskApp(session, Catalogs(), settings.ui, "B"), session

@@ -16,15 +16,15 @@ from pathlib import Path
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from kiosk.demo import scripted_session as demo_session
+from kiosk.demo.autopilot import SETTLE_S, Step, StepResult
+from kiosk.demo.scripted_session import DemoSession
+from kiosk.demo.touches import find_button, flush_layout, tap
 from kiosk.i18n import Catalogs
 from kiosk.settings import Settings
-from kiosk.ui import demo_session
 from kiosk.ui.app import KioskApp
-from kiosk.ui.autopilot import SETTLE_S, Step, StepResult
-from kiosk.ui.demo_session import DemoSession
 from kiosk.ui.presenters.intents import KioskPort
 from kiosk.ui.presenters.views import AttractView, Screen
-from kiosk.ui.touch import find_button, flush_layout, tap
 
 
 def _next_frame() -> None:

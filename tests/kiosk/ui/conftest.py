@@ -56,8 +56,8 @@ class Harness:
     """A built app on the test window, its demo session and its fake speaker."""
 
     def __init__(self, window, ui: UiSection, language: str = "lt") -> None:
-        from kiosk.demo.scripted_session import DemoSession
         from device_drivers.speech.fake import FakeSpeaker
+        from kiosk.demo.scripted_session import DemoSession
         from kiosk.i18n import Catalogs
         from kiosk.ui.app import KioskApp
         from kiosk.ui.presenters.views import AttractView, BookCard
