@@ -71,3 +71,8 @@ class ManualClock:
     def advance(self, seconds: float) -> None:
         self._now += timedelta(seconds=seconds)
         self._mono += seconds
+
+    def set_wall(self, moment: datetime) -> None:
+        """Step the wall clock only, as a clock change or an NTP correction does; monotonic
+        time (the idle timer's) does not move."""
+        self._now = moment
