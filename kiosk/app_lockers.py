@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from backend_sync.lockers.runner import LockerRunner, utc_now
 from backend_sync.store.database import open_store
@@ -43,10 +42,9 @@ def build_lockers(
     # kiosk that has lockers.
     from backend_sync.lockers.ils_port import LockerLibrary, LoopThread, StaffByIls
     from backend_sync.lockers.store import SqliteLockerStore
-    from backend_sync.notify.locker_notifier import build_locker_notifier
-    from device_drivers.locks.bank import LockBank
-    from kiosk.core.lockers.policy import LockerPolicy, specs_from_settings
     from kiosk.core.lockers.service import LockerService
+    from kiosk.wiring.locks import compartment_specs_from, lock_bank_from, locker_policy_from
+    from kiosk.wiring.notify import locker_notifier_from
 
     section: LockersSection | None = settings.lockers
     if section is None or (library is None and settings.ils is None):
@@ -59,17 +57,11 @@ def build_lockers(
     location = section.pickup_location or (settings.ils.location if settings.ils else "")
     ils = LockerLibrary(library, loop, location, outbox=outbox, kiosk_id=settings.kiosk.id)
     staff_cards = section.staff_card_pattern or settings.circulation.staff_card_pattern
-    notifier = build_locker_notifier(
-        settings.kiosk.library_name,
-        ZoneInfo(settings.kiosk.timezone),
-        section,
-        settings.smtp,
-        settings.sms,
-    )
-    bank = LockBank.from_settings(section)
+    notifier = locker_notifier_from(settings)
+    bank = lock_bank_from(section)
     service = LockerService(
-        specs_from_settings(section),
-        LockerPolicy.from_settings(section),
+        compartment_specs_from(section),
+        locker_policy_from(section),
         bank,
         ils,
         notifier,

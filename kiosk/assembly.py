@@ -32,7 +32,6 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from kiosk.app import (
@@ -195,13 +194,13 @@ def _devices(settings: Settings, stack: contextlib.ExitStack) -> tuple[Any, Any,
         stack.callback(reader.close)
         pad = RfidPad(reader, settings.rfid)
     if settings.printer is not None:
-        from device_drivers.printers.receipt_printer import build_printer
+        from kiosk.wiring.printer import printer_from
 
-        printer = build_printer(settings.printer)  # connects per job: nothing to close
+        printer = printer_from(settings.printer)  # connects per job: nothing to close
     if settings.smtp is not None:
-        from backend_sync.notify.receipt_mailer import build_mailer
+        from kiosk.wiring.notify import mailer_from
 
-        mailer = build_mailer(settings.smtp, Path(settings.kiosk.data_dir))
+        mailer = mailer_from(settings)
         if mailer.worker is not None:
             stack.callback(mailer.worker.stop)
     return pad, printer, mailer

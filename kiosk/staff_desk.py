@@ -252,11 +252,10 @@ def stop_app() -> None:
 def mail_server(settings: Settings) -> Any:
     """An SMTP sender for health checks only (connect, log in, NOOP); receipts go through
     the mailer's own outbox."""
-    from backend_sync.notify.receipt_mailer import smtp_options
-    from backend_sync.notify.smtp_sender import SmtpSender
+    from kiosk.wiring.notify import smtp_sender_from
 
     assert settings.smtp is not None
-    return SmtpSender(smtp_options(settings.smtp))
+    return smtp_sender_from(settings.smtp)
 
 
 def config_summary(settings: Settings) -> tuple[tuple[str, str], ...]:

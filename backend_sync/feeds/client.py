@@ -1,7 +1,8 @@
 """Fetching the new-books feed over HTTP (requests), and the loop that keeps the strip fresh.
 
 NewBooksFeed.fetch() is blocking I/O: the app runs it in a worker thread (keep_fresh does, via
-the ``run_blocking`` it is given, e.g. asyncio.to_thread), never on the event loop. It owns:
+the ``run_blocking`` it is given, e.g. asyncio.to_thread), never on the event loop. It takes
+plain arguments (kiosk/wiring/feeds.py: ``feed_from`` reads the [ui] table). It owns:
 
 * a deadline for the whole fetch (``timeout_s``, connect to last byte: a server that drips its
   answer cannot hold the thread longer than that);
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import DecodeError, HTTPError, ReadTimeoutError
 
+from backend_sync.feeds.books import NewBook
 from backend_sync.feeds.errors import (
     FeedError,
     FeedFormatError,
@@ -39,7 +41,6 @@ from backend_sync.feeds.errors import (
     FeedUnavailable,
 )
 from backend_sync.feeds.parse import parse_feed
-from kiosk.settings.ui import NewBook, UiSection
 
 log = logging.getLogger(__name__)
 
@@ -139,17 +140,6 @@ class NewBooksFeed:
 
     def _timed_out(self) -> str:
         return f"the feed {self.where} did not answer in full within {self.timeout_s:g} s"
-
-
-def feed_from_settings(
-    ui: UiSection, *, timeout_s: float = 10.0, session: requests.Session | None = None
-) -> NewBooksFeed | None:
-    """The feed the [ui] table names, or None when the strip shows the configured list only."""
-    if ui.new_books_source != "feed":
-        return None
-    return NewBooksFeed(
-        ui.new_books_feed_url, timeout_s=timeout_s, max_books=ui.new_books_max, session=session
-    )
 
 
 class Fetches(Protocol):

@@ -29,8 +29,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from backend_sync.feeds import cleaning
+from backend_sync.feeds.books import NewBook
 from backend_sync.feeds.errors import FeedFormatError
-from kiosk.settings.ui import NewBook
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"

@@ -8,6 +8,7 @@ So that a dead server does not stall every poll, a patron whose last attempt fai
 tried again before a back-off (``retry_s``, doubling up to ``retry_max_s``); meanwhile the
 call raises at once. The code is never written to disk here (the core stores only hashes;
 after a restart the patron gets a fresh code), never logged; addresses are masked in logs.
+Takes plain arguments (kiosk/wiring/notify.py: ``locker_notifier_from``), never kiosk.settings.
 """
 
 from __future__ import annotations
@@ -21,12 +22,9 @@ from datetime import tzinfo
 from backend_sync.notify.locker_texts import LockerTexts, render
 from backend_sync.notify.message import OutgoingMail, build_message
 from backend_sync.notify.sms import SmsError, SmsGateway
-from backend_sync.notify.smtp_sender import MailError, SmtpOptions, SmtpSender
+from backend_sync.notify.smtp_sender import MailError, SmtpSender
 from kiosk.core.lockers.ports import PickupNotice
 from kiosk.core.privacy import mask_card
-from kiosk.settings.lockers import LockersSection
-from kiosk.settings.notify import SmsSection
-from kiosk.settings.smtp import SmtpSection
 
 log = logging.getLogger("knygomatas.notify.lockers")
 
@@ -113,40 +111,3 @@ class LockerNotifier:
         assert self.smtp is not None and self.sender is not None
         mail = OutgoingMail(to, texts.subject, texts.email)
         self.smtp.send(build_message(mail, self.sender.address, self.sender.name))
-
-
-def build_locker_notifier(
-    library: str,
-    zone: tzinfo,
-    lockers: LockersSection,
-    smtp: SmtpSection | None,
-    sms: SmsSection | None,
-) -> LockerNotifier:
-    """The notifier from the [lockers], [smtp] and [sms] tables; a missing table is simply a
-    channel this kiosk does not have."""
-    mail = sender = None
-    if smtp is not None:
-        mail = SmtpSender(
-            SmtpOptions(
-                smtp.host,
-                smtp.port,
-                smtp.security,
-                smtp.tls_verify,
-                smtp.tls_ca_file,
-                smtp.username,
-                smtp.password.get_secret_value(),
-                smtp.timeout_s,
-            )
-        )
-        sender = Sender(smtp.from_address, smtp.from_name)
-    return LockerNotifier(
-        library,
-        zone,
-        smtp=mail,
-        sender=sender,
-        sms=SmsGateway(sms) if sms is not None else None,
-        channels=lockers.notify_by,
-        default_language=lockers.notice_language,
-        retry_s=lockers.notify_retry_s,
-        retry_max_s=lockers.notify_retry_max_s,
-    )

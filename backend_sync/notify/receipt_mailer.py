@@ -1,7 +1,8 @@
 """E-mail receipts for the core: ``queue`` persists the message in the outbox (in a worker
 thread, so the event loop never waits on SQLite) and wakes the sender; it never waits for SMTP.
 
-``build_mailer`` turns the [smtp] table into the outbox, the worker and this adapter.
+``start_mailer`` makes the outbox, starts its worker and returns this adapter, from plain
+values (kiosk/wiring/notify.py makes them from the [smtp] table); never reads kiosk.settings.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 from backend_sync.notify.message import OutgoingMail
 from backend_sync.notify.outbox import DAY_S, MailOutbox, MailWorker
 from backend_sync.notify.smtp_sender import SmtpOptions, SmtpSender
-from kiosk.settings.smtp import SmtpSection
 
 
 class ReceiptMailerAdapter:
@@ -29,30 +29,25 @@ class ReceiptMailerAdapter:
             self.worker.wake()
 
 
-def smtp_options(section: SmtpSection) -> SmtpOptions:
-    return SmtpOptions(
-        host=section.host,
-        port=section.port,
-        security=section.security,
-        tls_verify=section.tls_verify,
-        tls_ca_file=section.tls_ca_file,
-        username=section.username,
-        password=section.password.get_secret_value(),
-        timeout_s=section.timeout_s,
-    )
-
-
-def build_mailer(section: SmtpSection, data_dir: Path) -> ReceiptMailerAdapter:
-    """Outbox file under data_dir (unless absolute), a started worker, and the adapter."""
-    path = Path(section.outbox_file)
+def start_mailer(
+    outbox_file: Path,
+    smtp: SmtpOptions,
+    from_address: str,
+    *,
+    from_name: str = "",
+    retry_first_s: float = 30.0,
+    retry_max_s: float = 3600.0,
+    keep_failed_s: float = 14 * DAY_S,
+) -> ReceiptMailerAdapter:
+    """The outbox in ``outbox_file``, sending through ``smtp``; its worker is started."""
     outbox = MailOutbox(
-        path if path.is_absolute() else Path(data_dir) / path,
-        SmtpSender(smtp_options(section)),
-        section.from_address,
+        outbox_file,
+        SmtpSender(smtp),
+        from_address,
         clock=time.time,
-        from_name=section.from_name,
-        retry_first_s=section.retry_first_s,
-        retry_max_s=section.retry_max_s,
-        keep_failed_s=section.keep_failed_days * DAY_S,
+        from_name=from_name,
+        retry_first_s=retry_first_s,
+        retry_max_s=retry_max_s,
+        keep_failed_s=keep_failed_s,
     )
     return ReceiptMailerAdapter(outbox, MailWorker(outbox).start())

@@ -1,5 +1,6 @@
-"""Sends one SMS through an HTTP gateway whose request is configuration ([sms]): URL,
-method, body encoding and a body template with $to, $text and $sender.
+"""Sends one SMS through an HTTP gateway whose request is configuration (SmsOptions, made
+from the [sms] table by kiosk/wiring/notify.py): URL, method, body encoding and a body
+template with $to, $text and $sender.
 
 Each value is escaped for where it lands (a JSON string, a form field, a query parameter)
 before it is put into the template, so a text with quotes or '&' cannot change the request.
@@ -14,17 +15,38 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from string import Template
 from urllib.parse import quote_plus
 
 import requests
 
 from kiosk.core.privacy import mask_card
-from kiosk.settings.notify import SmsSection
 
 log = logging.getLogger("knygomatas.notify.sms")
 TRANSIENT_STATUS = frozenset({408, 425, 429})
+
+
+@dataclass(frozen=True)
+class SmsOptions:
+    """The gateway's request. ``body``: "json", "form" or "query" (the template becomes the
+    query string); ``auth``: "none", "basic" (username, password) or "bearer" (token). The
+    template is checked where it is configured (kiosk/settings/notify.py)."""
+
+    url: str
+    method: str = "POST"
+    body: str = "json"
+    template: str = '{"to": "$to", "from": "$sender", "text": "$text"}'
+    sender: str = ""
+    auth: str = "none"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    token: str = field(default="", repr=False)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout_s: float = 10.0
+    retries: int = 2
+    retry_backoff_s: float = 1.0
 
 
 class SmsError(Exception):
@@ -41,33 +63,33 @@ def _escape(body: str, value: str) -> str:
     return quote_plus(value)
 
 
-def render_body(section: SmsSection, to: str, text: str) -> str:
-    values = {"to": to, "text": text, "sender": section.sender}
-    return Template(section.template).substitute(
-        {k: _escape(section.body, v) for k, v in values.items()}
+def render_body(options: SmsOptions, to: str, text: str) -> str:
+    values = {"to": to, "text": text, "sender": options.sender}
+    return Template(options.template).substitute(
+        {k: _escape(options.body, v) for k, v in values.items()}
     )
 
 
 class SmsGateway:
     def __init__(
         self,
-        section: SmsSection,
+        options: SmsOptions,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.section = section
+        self.options = options
         self.session = session or requests.Session()
         self.sleep = sleep
 
     def _request(self, to: str, text: str) -> requests.Response:
-        s = self.section
+        s = self.options
         body = render_body(s, to, text)
         headers = dict(s.headers)
         auth = None
         if s.auth == "basic":
-            auth = (s.username, s.password.get_secret_value())
+            auth = (s.username, s.password)
         elif s.auth == "bearer":
-            headers["Authorization"] = f"Bearer {s.token.get_secret_value()}"
+            headers["Authorization"] = f"Bearer {s.token}"
         if s.body == "query":
             separator = "&" if "?" in s.url else "?"
             return self.session.request(
@@ -101,13 +123,13 @@ class SmsGateway:
 
     def send(self, to: str, text: str) -> None:
         """Deliver to the gateway or raise SmsError after the configured retries."""
-        pause = self.section.retry_backoff_s
-        for attempt in range(self.section.retries + 1):
+        pause = self.options.retry_backoff_s
+        for attempt in range(self.options.retries + 1):
             try:
                 self._attempt(to, text)
             except SmsError as exc:
                 log.warning("sms to %s failed (attempt %d): %s", mask_card(to), attempt + 1, exc)
-                if exc.permanent or attempt == self.section.retries:
+                if exc.permanent or attempt == self.options.retries:
                     raise
                 self.sleep(pause)
                 pause *= 2

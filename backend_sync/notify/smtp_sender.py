@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -38,7 +38,7 @@ class SmtpOptions:
     tls_verify: bool = True
     tls_ca_file: str | None = None
     username: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
     timeout_s: float = 10.0
 
 

@@ -6,8 +6,9 @@ the rest. A board's request is tried ``retries + 1`` times (a refusal such as a 
 exception is not retried: asking again gets the same answer); then DeviceUnavailable.
 Health changes are logged once per transition, never per request.
 
-Adding a board family is one module with ``open_boards(list[BoardSettings])`` and one
-entry in FAMILIES.
+Adding a board family is one module with ``open_boards(Sequence[BoardSpec])`` and one
+entry in FAMILIES. Takes plain values (boards.py); never reads kiosk.settings: the wiring
+(kiosk/wiring/locks.py) turns the [lockers] table into them.
 """
 
 from __future__ import annotations
@@ -15,27 +16,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from device_drivers.locks import kerong_board, modbus_board
 from device_drivers.locks.board import BoardRefused, LockBoard, LockBoardError
+from device_drivers.locks.boards import BoardSpec, CompartmentLines
 from kiosk.core.lockers.ports import BoardHealth, DeviceUnavailable, SensorReading
-from kiosk.settings.lockers import BoardSettings, CompartmentSettings, LockersSection
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-FAMILIES: dict[str, Callable[[list[BoardSettings]], list[LockBoard]]] = {
+FAMILIES: dict[str, Callable[[Sequence[BoardSpec]], list[LockBoard]]] = {
     "modbus": modbus_board.open_boards,
     "kerong": kerong_board.open_boards,
 }
 
 
-def open_boards(section: LockersSection) -> dict[str, LockBoard]:
+def open_boards(specs: Sequence[BoardSpec]) -> dict[str, LockBoard]:
     boards: dict[str, LockBoard] = {}
     for family, opener in FAMILIES.items():
-        for board in opener([b for b in section.boards if b.family == family]):
+        for board in opener([b for b in specs if b.family == family]):
             boards[board.name] = board
     return boards
 
@@ -72,27 +73,31 @@ class _Health:
 
 
 class LockBank:
+    """``specs`` and ``compartments`` describe the bank; ``boards`` are the opened boards by
+    name (``open_boards(specs)``, or fakes in tests). A failing board is probed again only
+    every ``board_probe_s``."""
+
     def __init__(
         self,
-        section: LockersSection,
+        specs: Sequence[BoardSpec],
+        compartments: Sequence[CompartmentLines],
         boards: Mapping[str, LockBoard],
+        *,
+        board_probe_s: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.section = section
+        self.compartments = tuple(compartments)
+        self.board_probe_s = board_probe_s
         self._clock = clock
         self._next_probe: dict[str, float] = {}
         self._boards = dict(boards)
-        self._settings = {b.name: b for b in section.boards}
-        self._comps: dict[int, CompartmentSettings] = {c.id: c for c in section.compartments}
+        self._specs = {b.name: b for b in specs}
+        self._comps: dict[int, CompartmentLines] = {c.id: c for c in self.compartments}
         self._health = {name: _Health(name) for name in self._boards}
         self._lock = threading.Lock()
 
-    @classmethod
-    def from_settings(cls, section: LockersSection) -> LockBank:
-        return cls(section, open_boards(section))
-
     def _attempt(self, board: str, what: str, request: Callable[[], T]) -> T:
-        tries = self._settings[board].retries + 1
+        tries = self._specs[board].retries + 1
         error: LockBoardError | None = None
         for attempt in range(tries):
             try:
@@ -111,7 +116,7 @@ class LockBank:
             self._health[board].failed(error)  # type: ignore[arg-type]
         raise DeviceUnavailable(board, f"{what}: {error}")
 
-    def _compartment(self, compartment: int) -> CompartmentSettings:
+    def _compartment(self, compartment: int) -> CompartmentLines:
         try:
             return self._comps[compartment]
         except KeyError:
@@ -126,7 +131,7 @@ class LockBank:
         return self._attempt(name, "read sensors", self._boards[name].read_inputs)
 
     @staticmethod
-    def _reading(comp: CompartmentSettings, inputs: tuple[bool, ...]) -> SensorReading:
+    def _reading(comp: CompartmentLines, inputs: tuple[bool, ...]) -> SensorReading:
         occupied = None if comp.occupancy is None else inputs[comp.occupancy]
         return SensorReading(door_closed=inputs[comp.door], occupied=occupied)
 
@@ -145,7 +150,7 @@ class LockBank:
             try:
                 inputs = self._inputs(name)
             except DeviceUnavailable:
-                self._next_probe[name] = self._clock() + self.section.board_probe_s
+                self._next_probe[name] = self._clock() + self.board_probe_s
                 continue
             self._next_probe.pop(name, None)
             for comp in self._comps.values():

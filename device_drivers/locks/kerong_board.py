@@ -12,18 +12,19 @@ once, which also clears the "busy after unlock" state reported from the field.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import serial
 
 from device_drivers.locks import kerong_protocol as kp
 from device_drivers.locks.board import BoardGarbled, BoardNotAnswering
-from kiosk.settings.lockers import BoardSettings
+from device_drivers.locks.boards import BoardSpec
 
 
 class _Line:
-    def __init__(self, settings: BoardSettings) -> None:
-        self.settings = settings
+    def __init__(self, spec: BoardSpec) -> None:
+        self.spec = spec
         self.port: Any = None
         self.lock = threading.Lock()
         self.users = 0
@@ -34,9 +35,9 @@ class _Line:
             try:
                 if self.port is None:
                     self.port = serial.serial_for_url(
-                        str(self.settings.device),
-                        baudrate=self.settings.baudrate,
-                        timeout=self.settings.timeout_s,
+                        str(self.spec.device),
+                        baudrate=self.spec.baudrate,
+                        timeout=self.spec.timeout_s,
                     )
                 self.port.reset_input_buffer()
                 self.port.write(frame)
@@ -44,7 +45,7 @@ class _Line:
             except (serial.SerialException, OSError) as exc:
                 self.close_port()
                 raise BoardNotAnswering(
-                    board, f"serial line {self.settings.device}: {exc}"
+                    board, f"serial line {self.spec.device}: {exc}"
                 ) from None
 
     def close_port(self) -> None:
@@ -56,9 +57,9 @@ class _Line:
 
 
 class KerongBoard:
-    def __init__(self, settings: BoardSettings, line: _Line) -> None:
-        self.name = settings.name
-        self.settings = settings
+    def __init__(self, spec: BoardSpec, line: _Line) -> None:
+        self.name = spec.name
+        self.spec = spec
         self._line = line
         line.users += 1
 
@@ -66,25 +67,25 @@ class KerongBoard:
         reply = self._line.exchange(self.name, frame)
         if not reply:
             raise BoardNotAnswering(
-                self.name, f"{what}: no reply within {self.settings.timeout_s}s"
+                self.name, f"{what}: no reply within {self.spec.timeout_s}s"
             )
         try:
             status = kp.decode_status(reply)
         except kp.KerongFrameError as exc:
             raise BoardGarbled(self.name, f"{what}: {exc}") from None
-        if status.board != self.settings.address:
+        if status.board != self.spec.address:
             raise BoardGarbled(self.name, f"{what}: reply from address {status.board}")
         return status
 
     def pulse(self, lock: int) -> None:
         try:
-            self._status(kp.unlock(self.settings.address, lock), f"unlock {lock}")
+            self._status(kp.unlock(self.spec.address, lock), f"unlock {lock}")
         except BoardNotAnswering:
-            self._status(kp.status_query(self.settings.address), f"status after unlock {lock}")
+            self._status(kp.status_query(self.spec.address), f"status after unlock {lock}")
 
     def read_inputs(self) -> tuple[bool, ...]:
-        status = self._status(kp.status_query(self.settings.address), "status")
-        return status.inputs()[: self.settings.inputs]
+        status = self._status(kp.status_query(self.spec.address), "status")
+        return status.inputs()[: self.spec.inputs]
 
     def close(self) -> None:
         with self._line.lock:
@@ -93,13 +94,13 @@ class KerongBoard:
                 self._line.close_port()
 
 
-def open_boards(boards: list[BoardSettings]) -> list[KerongBoard]:
+def open_boards(boards: Sequence[BoardSpec]) -> list[KerongBoard]:
     """One board object per configured board; boards on one serial line share the port."""
     lines: dict[str, _Line] = {}
     out = []
-    for settings in boards:
-        key = str(settings.device)
+    for spec in boards:
+        key = str(spec.device)
         if key not in lines:
-            lines[key] = _Line(settings)
-        out.append(KerongBoard(settings, lines[key]))
+            lines[key] = _Line(spec)
+        out.append(KerongBoard(spec, lines[key]))
     return out

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pymodbus import FramerType
@@ -29,7 +29,7 @@ from device_drivers.locks.board import (
     BoardRefused,
     LockBoardError,
 )
-from kiosk.settings.lockers import BoardSettings
+from device_drivers.locks.boards import BoardSpec
 
 
 class _Bus:
@@ -47,38 +47,38 @@ class _Bus:
         return data
 
 
-def bus_key(settings: BoardSettings) -> str:
-    if settings.transport == "tcp":
-        return f"tcp://{settings.host}:{settings.port}"
-    return f"serial://{settings.device}"
+def bus_key(spec: BoardSpec) -> str:
+    if spec.transport == "tcp":
+        return f"tcp://{spec.host}:{spec.port}"
+    return f"serial://{spec.device}"
 
 
-def _open_bus(settings: BoardSettings) -> _Bus:
+def _open_bus(spec: BoardSpec) -> _Bus:
     # pymodbus logs every unanswered request at error level; the bank reports a failing board
     # once per health change instead, so pymodbus (wrapped only here) is kept to criticals.
     logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
     bus = _Bus(None)
-    common = {"timeout": settings.timeout_s, "retries": 0, "trace_packet": bus.trace}
-    if settings.transport == "tcp":
-        bus.client = ModbusTcpClient(settings.host, port=settings.port, **common)
+    common = {"timeout": spec.timeout_s, "retries": 0, "trace_packet": bus.trace}
+    if spec.transport == "tcp":
+        bus.client = ModbusTcpClient(spec.host, port=spec.port, **common)
     else:
         bus.client = ModbusSerialClient(
-            str(settings.device), framer=FramerType.RTU, baudrate=settings.baudrate, **common
+            str(spec.device), framer=FramerType.RTU, baudrate=spec.baudrate, **common
         )
     return bus
 
 
 def open_boards(
-    boards: list[BoardSettings], sleep: Callable[[float], None] = time.sleep
+    boards: Sequence[BoardSpec], sleep: Callable[[float], None] = time.sleep
 ) -> list[ModbusBoard]:
     """One board object per configured board; boards on one bus share its client."""
     buses: dict[str, _Bus] = {}
     out = []
-    for settings in boards:
-        key = bus_key(settings)
+    for spec in boards:
+        key = bus_key(spec)
         if key not in buses:
-            buses[key] = _open_bus(settings)
-        out.append(ModbusBoard(settings, buses[key], sleep))
+            buses[key] = _open_bus(spec)
+        out.append(ModbusBoard(spec, buses[key], sleep))
     return out
 
 
@@ -86,10 +86,10 @@ class ModbusBoard:
     """A Modbus relay/IO board: locks are coils, sensors are discrete inputs."""
 
     def __init__(
-        self, settings: BoardSettings, bus: _Bus, sleep: Callable[[float], None] = time.sleep
+        self, spec: BoardSpec, bus: _Bus, sleep: Callable[[float], None] = time.sleep
     ) -> None:
-        self.name = settings.name
-        self.settings = settings
+        self.name = spec.name
+        self.spec = spec
         self._sleep = sleep
         self._bus = bus
         bus.users += 1
@@ -101,7 +101,7 @@ class ModbusBoard:
             try:
                 if not bus.client.connected and not bus.client.connect():
                     raise BoardNotAnswering(
-                        self.name, f"cannot connect to {bus_key(self.settings)}"
+                        self.name, f"cannot connect to {bus_key(self.spec)}"
                     )
                 result = request()
             except ModbusException as exc:
@@ -114,10 +114,10 @@ class ModbusBoard:
     def _classify(self, what: str, exc: Exception) -> Exception:
         if self._bus.received:
             return BoardGarbled(self.name, f"{what}: invalid reply ({exc})")
-        return BoardNotAnswering(self.name, f"{what}: no reply within {self.settings.timeout_s}s")
+        return BoardNotAnswering(self.name, f"{what}: no reply within {self.spec.timeout_s}s")
 
     def set_lock(self, lock: int, on: bool) -> None:
-        unit = self.settings.address
+        unit = self.spec.address
         self._call(f"coil {lock}", lambda: self._bus.client.write_coil(lock, on, device_id=unit))
 
     def pulse(self, lock: int) -> None:
@@ -128,7 +128,7 @@ class ModbusBoard:
             with contextlib.suppress(LockBoardError):
                 self.set_lock(lock, False)
             raise
-        self._sleep(self.settings.pulse_s)
+        self._sleep(self.spec.pulse_s)
         try:
             self.set_lock(lock, False)
         except LockBoardError:
@@ -136,14 +136,14 @@ class ModbusBoard:
 
     def release_all_coils(self) -> None:
         """Start-up watchdog: every coil OFF, whatever a crash left energised."""
-        unit, count = self.settings.address, self.settings.locks
+        unit, count = self.spec.address, self.spec.locks
         self._call(
             "all coils off",
             lambda: self._bus.client.write_coils(0, [False] * count, device_id=unit),
         )
 
     def read_inputs(self) -> tuple[bool, ...]:
-        unit, count = self.settings.address, self.settings.inputs
+        unit, count = self.spec.address, self.spec.inputs
         result = self._call(
             "inputs",
             lambda: self._bus.client.read_discrete_inputs(0, count=count, device_id=unit),

@@ -1,8 +1,9 @@
 """The receipt printer as the core sees it: ``print_blocks`` on the event loop, the blocking
 work (rendering, python-escpos I/O) in a worker thread, and a health record for staff.
 
-``build_printer`` is how the composition root and ``kiosk printer`` turn a [printer] table
-into a printer. Never retries a failed job: the session offers e-mail or no receipt.
+``make_printer`` turns PrinterOptions (plain values; kiosk/wiring/printer.py makes them from
+the [printer] table) into a printer; never reads kiosk.settings. Never retries a failed job:
+the session offers e-mail or no receipt.
 """
 
 from __future__ import annotations
@@ -18,9 +19,25 @@ from device_drivers.printers.profiles import PrinterProfile, load_profile
 from device_drivers.printers.status import PrinterStatus
 from kiosk.core.receipt_delivery import PrinterFault
 from kiosk.core.receipts import Block
-from kiosk.settings.printer import PrinterSection
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrinterOptions:
+    """How to reach the printer and how to print on it. ``url``: tcp://, serial://, usb:// or
+    file:// (address.py); ``profile``: a python-escpos printer profile (profiles.py)."""
+
+    url: str
+    profile: str = "default"
+    width_mm: int = 80
+    code_page: str = "cp1257"
+    code_page_number: int | None = None
+    qr: str = "native"
+    timeout_s: float = 5.0
+    status_timeout_s: float = 2.0
+    check_status: bool = True
+    chunk_bytes: int = 1024
 
 
 @dataclass(frozen=True)
@@ -75,19 +92,20 @@ class ReceiptPrinterAdapter:
         return await asyncio.to_thread(self.printer.status)
 
 
-def build_printer(
-    section: PrinterSection, connection: Connection | None = None
+def make_printer(
+    options: PrinterOptions, connection: Connection | None = None
 ) -> ReceiptPrinterAdapter:
-    """The printer the [printer] table describes; raises PrinterConfigError for bad settings."""
+    """The printer the options describe; raises PrinterConfigError for a bad profile or url.
+    Opens nothing yet: the connection is made for each job."""
     profile = load_profile(
-        section.profile, section.width_mm, section.code_page, section.code_page_number, section.qr
+        options.profile, options.width_mm, options.code_page, options.code_page_number, options.qr
     )
     if connection is None:
-        connection = EscposConnection(parse_address(section.url), section.timeout_s)
+        connection = EscposConnection(parse_address(options.url), options.timeout_s)
     printer = EscposPrinter(
         connection,
-        status_timeout_s=section.status_timeout_s,
-        chunk_bytes=section.chunk_bytes,
-        check_status=section.check_status,
+        status_timeout_s=options.status_timeout_s,
+        chunk_bytes=options.chunk_bytes,
+        check_status=options.check_status,
     )
     return ReceiptPrinterAdapter(printer, profile)

@@ -26,11 +26,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from device_drivers.locks.bank import LockBank
 from kiosk.core.lockers.model import CompartmentSpec
 from kiosk.core.lockers.policy import LockerPolicy
 from kiosk.core.lockers.ports import Checkout, HoldCheckin, PickupNotice
 from kiosk.core.lockers.service import LockerService, Opened
+from kiosk.wiring.locks import lock_bank_from
 from simulators.lockers.bank import LockerBankSimulator
 
 RTU_RELEASE_CHARS = 8 + 3.5  # FC05 request + end-of-frame silence
@@ -117,9 +117,7 @@ def _one(sim: LockerBankSimulator, service: LockerService, inbox: _Inbox, comp: 
 def _measure(link: tuple, samples: int, iterations: int, check_ms: float, budget: float):
     name, transport, baud, comp, chars = link
     sim = LockerBankSimulator(wire_baud=baud, kerong_baud=baud).start()
-    bank = LockBank.from_settings(
-        sim.lockers_section(transport, pulse_s=0.0, baudrate=baud or 19200)
-    )
+    bank = lock_bank_from(sim.lockers_section(transport, pulse_s=0.0, baudrate=baud or 19200))
     try:
         policy = LockerPolicy(code_hash_iterations=iterations)
         inbox = _Inbox()

@@ -20,10 +20,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from device_drivers.printers.escpos_render import render
-from device_drivers.printers.receipt_printer import build_printer
+from device_drivers.printers.receipt_printer import PrinterOptions, make_printer
 from kiosk.core.receipts import ItemKind, Line, Receipt, ReceiptItem, Rule, layout
 from kiosk.i18n import Catalogs
-from kiosk.settings.printer import PrinterSection
 from simulators.printer.server import PrinterSimulator, SimulatorOptions
 
 DOTS_PER_MM = 8  # 203 dpi
@@ -73,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
             )
         ).start()
         try:
-            printer = build_printer(
-                PrinterSection(url=f"tcp://127.0.0.1:{sim.port}", width_mm=args.width_mm)
+            printer = make_printer(
+                PrinterOptions(url=f"tcp://127.0.0.1:{sim.port}", width_mm=args.width_mm)
             )
             render_s, print_s, size, lines = [], [], 0, 0
             for _ in range(max(1, args.runs)):

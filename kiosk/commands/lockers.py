@@ -44,6 +44,7 @@ from kiosk.core.lockers.lifecycle import Use
 from kiosk.core.lockers.ports import DeviceUnavailable
 from kiosk.core.lockers.service import LockerService, Refused
 from kiosk.core.privacy import mask_card
+from kiosk.wiring.locks import lock_bank_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -100,7 +101,7 @@ def _bank(args: argparse.Namespace) -> LockBank:
     settings = settings_from(args)
     if settings.lockers is None:
         raise CommandError("the configuration has no [lockers] table", EXIT_USAGE)
-    return LockBank.from_settings(settings.lockers)
+    return lock_bank_from(settings.lockers)
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -122,7 +123,7 @@ def run_status(args: argparse.Namespace) -> int:
     else:
         for name, h in health.items():
             print(f"board {name}: {'ok' if h.ok else 'FAILING: ' + h.last_error}")
-        for comp in bank.section.compartments:
+        for comp in bank.compartments:
             r = readings.get(comp.id)
             door = "?" if r is None else ("closed" if r.door_closed else "OPEN")
             occ = (

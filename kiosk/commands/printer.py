@@ -13,7 +13,7 @@ import argparse
 import json
 
 from device_drivers.printers.errors import PrinterConfigError, PrinterUnreachable
-from device_drivers.printers.receipt_printer import ReceiptPrinterAdapter, build_printer
+from device_drivers.printers.receipt_printer import ReceiptPrinterAdapter
 from kiosk.commands.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -27,6 +27,7 @@ from kiosk.core.receipt_delivery import PrinterFault
 from kiosk.core.receipts import layout, printer_test_receipt
 from kiosk.i18n import Catalogs
 from kiosk.settings import Settings
+from kiosk.wiring.printer import printer_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +48,7 @@ def _printer(settings: Settings) -> ReceiptPrinterAdapter:
     if settings.printer is None:
         raise CommandError("no [printer] table in the configuration", EXIT_USAGE)
     try:
-        return build_printer(settings.printer)
+        return printer_from(settings.printer)
     except PrinterConfigError as exc:
         raise CommandError(f"printer configuration: {exc}", EXIT_USAGE) from None
 

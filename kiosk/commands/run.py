@@ -193,10 +193,11 @@ def _read_cards(settings: Settings, app, stack: contextlib.AsyncExitStack) -> No
 def _keep_new_books_fresh(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
     """[ui] new_books_source = "feed": the OPAC's feed, fetched on a worker thread now and
     every new_books_refresh_s; the configured list stays up until it answers (docs/new-books.md)."""
-    from backend_sync.feeds.client import feed_from_settings, keep_fresh
+    from backend_sync.feeds.client import keep_fresh
     from kiosk.ui.presenters.views import BookCard
+    from kiosk.wiring.feeds import feed_from
 
-    feed = feed_from_settings(settings.ui)
+    feed = feed_from(settings.ui)
     if feed is None:
         return
 

@@ -17,12 +17,8 @@ import threading
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from backend_sync.notify.receipt_mailer import smtp_options
-from backend_sync.notify.smtp_sender import SmtpSender
 from backend_sync.rooms.libcal_client import LibCalClient
 from backend_sync.sip2.client import Sip2Client
-from device_drivers.locks.bank import LockBank
-from device_drivers.printers.receipt_printer import build_printer
 from device_drivers.rfid.feig_reader import FeigReader
 from kiosk.core.lockers.ports import DeviceUnavailable
 from kiosk.settings import Settings
@@ -36,6 +32,9 @@ from kiosk.telemetry.probes import (
     smtp_probe,
 )
 from kiosk.telemetry.registry import Telemetry
+from kiosk.wiring.locks import lock_bank_from
+from kiosk.wiring.notify import smtp_sender_from
+from kiosk.wiring.printer import printer_from
 
 ILS_STATUS_TIMEOUT_S = 30.0
 
@@ -72,12 +71,12 @@ class StandaloneProbes:
 
     def _printer(self) -> None:
         if self.settings.printer is not None:
-            self.probes.append(printer_probe(build_printer(self.settings.printer).printer))
+            self.probes.append(printer_probe(printer_from(self.settings.printer).printer))
 
     def _lockers(self) -> None:
         if self.settings.lockers is None:
             return
-        bank = LockBank.from_settings(self.settings.lockers)
+        bank = lock_bank_from(self.settings.lockers)
         self._closers.append(bank.close)
         board_probe = lock_bank_probe(bank)
 
@@ -130,7 +129,7 @@ class StandaloneProbes:
 
     def _smtp(self) -> None:
         if self.settings.smtp is not None:
-            self.probes.append(smtp_probe(SmtpSender(smtp_options(self.settings.smtp))))
+            self.probes.append(smtp_probe(smtp_sender_from(self.settings.smtp)))
 
     def close(self) -> None:
         for close in reversed(self._closers):

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from backend_sync.notify.receipt_mailer import smtp_options
-from backend_sync.notify.smtp_sender import SmtpSender
 from backend_sync.registration.desk import DeskRegistration
 from backend_sync.registration.desk_ledger import DeskLedger
 from backend_sync.registration.folio import FolioRegistration
@@ -21,6 +19,7 @@ from kiosk.core.clock import SystemClock
 from kiosk.core.registration import Field, RegistrationPort, Rules
 from kiosk.settings.loader import ConfigError
 from kiosk.settings.model import Settings
+from kiosk.wiring.notify import smtp_sender_from
 
 
 def registration_rules_from(settings: Settings) -> Rules | None:
@@ -57,7 +56,7 @@ def registration_from(
     smtp = settings.smtp
     if smtp is None:
         raise ConfigError("registration.backend = 'desk' sends e-mail: add the [smtp] table")
-    sender = SmtpSender(smtp_options(smtp))
+    sender = smtp_sender_from(smtp)
     ledger = DeskLedger(
         Path(settings.kiosk.data_dir) / section.desk_ledger_file, section.desk_number_prefix
     )

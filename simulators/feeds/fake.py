@@ -9,9 +9,9 @@ oversize -> FeedTooLarge, a delay longer than the timeout -> FeedUnavailable). N
 
 from __future__ import annotations
 
+from backend_sync.feeds.books import NewBook
 from backend_sync.feeds.errors import FeedFormatError, FeedRefused, FeedTooLarge, FeedUnavailable
 from backend_sync.feeds.parse import parse_feed
-from kiosk.settings.ui import NewBook
 from simulators.feeds import render
 from simulators.feeds.model import DEFAULT_COUNT, NewBooksModel
 

@@ -24,7 +24,6 @@ from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.replayer import Replayer
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
-from device_drivers.printers.receipt_printer import build_printer
 from device_drivers.rfid.feig_reader import FeigReader
 from kiosk.app import build_circulation, build_library_system
 from kiosk.core.circulation import CirculationService
@@ -36,6 +35,7 @@ from kiosk.core.visit import StaffAlert
 from kiosk.i18n import Catalogs
 from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
+from kiosk.wiring.printer import printer_from
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rfid_pad import PadTimings, SimTag
 from simulators.printer.server import PrinterSimulator, SimulatorOptions
@@ -125,7 +125,7 @@ def visit(
         settings = rig.settings(**circulation)
         assert settings.rfid and settings.printer and settings.ils
         reader = FeigReader(settings.rfid.url, timeout_s=2.0)
-        printer = build_printer(settings.printer)
+        printer = printer_from(settings.printer)
         texts = Catalogs().translator("lt")
 
         def desk(session_id: str, receipt: Receipt) -> ReceiptDesk:

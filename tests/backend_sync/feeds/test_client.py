@@ -11,14 +11,13 @@ import time
 import pytest
 import requests
 
-from backend_sync.feeds.client import NewBooksFeed, feed_from_settings
+from backend_sync.feeds.client import NewBooksFeed
 from backend_sync.feeds.errors import (
     FeedFormatError,
     FeedRefused,
     FeedTooLarge,
     FeedUnavailable,
 )
-from kiosk.settings.ui import UiSection
 from simulators.feeds.server import FeedSimulator
 from tests.backend_sync.feeds.conftest import Actions
 
@@ -135,12 +134,3 @@ def test_nobody_listening_is_unavailable_and_the_query_stays_out() -> None:
     message = str(caught.value)
     assert f"127.0.0.1:{port}/feed.rss" in message
     assert "SECRET" not in message and "pw" not in message
-
-
-def test_settings_make_the_feed_or_none() -> None:
-    assert feed_from_settings(UiSection()) is None
-    url = "https://opac.example.lt/r.rss"
-    ui = UiSection(new_books_source="feed", new_books_feed_url=url, new_books_max=7)
-    feed = feed_from_settings(ui, timeout_s=4.0)
-    assert feed is not None
-    assert (feed.url, feed.max_books, feed.timeout_s) == (ui.new_books_feed_url, 7, 4.0)

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import pytest
 
+from backend_sync.feeds.books import NewBook
 from backend_sync.feeds.client import Fetches, NewBooksFeed, keep_fresh
-from kiosk.settings.ui import NewBook
 from simulators.feeds.fake import FakeNewBooksFeed
 from simulators.feeds.model import NewBooksModel, demo_model
 from simulators.feeds.server import FeedSimulator

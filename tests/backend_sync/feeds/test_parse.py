@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backend_sync.feeds.books import NewBook
 from backend_sync.feeds.errors import FeedFormatError
 from backend_sync.feeds.parse import parse_feed
-from kiosk.settings.ui import NewBook
 
 VECTORS = Path(__file__).resolve().parents[2] / "fixtures" / "feeds"
 

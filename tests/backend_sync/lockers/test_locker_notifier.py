@@ -13,10 +13,9 @@ import pytest
 
 from backend_sync.notify.locker_notifier import LockerNotifier, NotificationFailed, Sender
 from backend_sync.notify.locker_texts import language_for, render
-from backend_sync.notify.sms import SmsGateway
+from backend_sync.notify.sms import SmsGateway, SmsOptions
 from backend_sync.notify.smtp_sender import SmtpOptions, SmtpSender
 from kiosk.core.lockers.ports import PickupNotice
-from kiosk.settings.notify import SmsSection
 
 VILNIUS = ZoneInfo("Europe/Vilnius")
 LIBRARY = "Apskrities viešoji biblioteka"
@@ -75,7 +74,7 @@ class Ticks:
 def notifier(smtp_port: int | None, gateway=None, **options) -> LockerNotifier:
     sms = None
     if gateway is not None:
-        sms = SmsGateway(SmsSection(url=gateway.url, retries=0), sleep=lambda _s: None)
+        sms = SmsGateway(SmsOptions(url=gateway.url, retries=0), sleep=lambda _s: None)
     return LockerNotifier(
         LIBRARY, VILNIUS,
         smtp=mail_sender(smtp_port) if smtp_port else None,

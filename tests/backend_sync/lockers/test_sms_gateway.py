@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from backend_sync.notify.sms import SmsError, SmsGateway, render_body
+from backend_sync.notify.sms import SmsError, SmsGateway, SmsOptions, render_body
 from kiosk.settings.notify import SmsSection
 
 TEXT = 'Knygomatas „A“: kodas 123456 & "ačiū"'
@@ -20,8 +20,8 @@ TEXT = 'Knygomatas „A“: kodas 123456 & "ačiū"'
 
 def sms(gateway, **options) -> tuple[SmsGateway, list[float]]:
     pauses: list[float] = []
-    section = SmsSection(url=gateway.url, retry_backoff_s=0.5, **options)
-    return SmsGateway(section, sleep=pauses.append), pauses
+    gateway_options = SmsOptions(url=gateway.url, retry_backoff_s=0.5, **options)
+    return SmsGateway(gateway_options, sleep=pauses.append), pauses
 
 
 def test_json_body_with_bearer_token_and_headers(gateway) -> None:
@@ -81,14 +81,14 @@ def test_a_refusal_is_permanent_and_not_retried(gateway) -> None:
 
 
 def test_a_dead_gateway_is_a_typed_error() -> None:
-    section = SmsSection(url="http://127.0.0.1:9/sms", retries=1, timeout_s=2)
+    options = SmsOptions(url="http://127.0.0.1:9/sms", retries=1, timeout_s=2)
     with pytest.raises(SmsError, match="not reachable"):
-        SmsGateway(section, sleep=lambda _s: None).send("+37060000002", TEXT)
+        SmsGateway(options, sleep=lambda _s: None).send("+37060000002", TEXT)
 
 
 def test_a_template_cannot_be_broken_by_the_text() -> None:
-    section = SmsSection(url="http://x.invalid/sms", template='{"to": "$to", "text": "$text"}')
-    body = render_body(section, '+370"}', 'a"b\\c\n$to')
+    options = SmsOptions(url="http://x.invalid/sms", template='{"to": "$to", "text": "$text"}')
+    body = render_body(options, '+370"}', 'a"b\\c\n$to')
     assert json.loads(body) == {"to": '+370"}', "text": 'a"b\\c\n$to'}
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from device_drivers.locks.bank import LockBank
 from kiosk.core.lockers.ports import DeviceUnavailable, SensorReading
+from kiosk.wiring.locks import lock_bank_from
 from simulators.lockers.bank import LockerBankSimulator
 
 MODBUS = ["tcp", "serial"]
@@ -16,7 +17,7 @@ MODBUS = ["tcp", "serial"]
 def bank(
     request: pytest.FixtureRequest, sim: LockerBankSimulator, section_for
 ) -> Iterator[LockBank]:
-    lock_bank = LockBank.from_settings(section_for(sim, request.param))
+    lock_bank = lock_bank_from(section_for(sim, request.param))
     yield lock_bank
     lock_bank.close()
 
@@ -96,7 +97,7 @@ def test_kerong_silent_board(sim: LockerBankSimulator, bank: LockBank) -> None:
 def test_missing_board_does_not_answer(
     sim: LockerBankSimulator, section_for, transport: str
 ) -> None:
-    bank = LockBank.from_settings(section_for(sim, transport, address=9, retries=0))
+    bank = lock_bank_from(section_for(sim, transport, address=9, retries=0))
     try:
         with pytest.raises(DeviceUnavailable, match="no reply"):
             bank.read(1)
@@ -110,7 +111,7 @@ def test_coil_beyond_the_real_board_is_refused_without_retry(
     section = section_for(sim, "tcp", locks=40, inputs=64)
     extra = section.compartments[0].model_copy(update={"id": 99, "lock": 39, "door": 39})
     section = section.model_copy(update={"compartments": [*section.compartments, extra]})
-    bank = LockBank.from_settings(section)
+    bank = lock_bank_from(section)
     before = sim.model.status()["boards"]["b1"]["requests"]
     try:
         with pytest.raises(DeviceUnavailable, match="modbus exception 2"):

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from device_drivers.locks.bank import LockBank, open_boards
-from device_drivers.printers.receipt_printer import build_printer
+from device_drivers.locks.bank import LockBank
+from device_drivers.printers.receipt_printer import PrinterOptions, make_printer
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.core.lockers.policy import LockerPolicy, specs_from_settings
+from kiosk.core.lockers.policy import LockerPolicy
 from kiosk.core.lockers.ports import Checkout, HoldCheckin, PickupNotice
 from kiosk.core.lockers.service import LockerService
-from kiosk.settings.printer import PrinterSection
 from kiosk.telemetry.exposition import build_registry, render
 from kiosk.telemetry.probes import Poller, lock_bank_probe, printer_probe, reader_probe
 from kiosk.telemetry.registry import Telemetry
+from kiosk.wiring.locks import compartment_specs_from, lock_bank_from
 from simulators.lockers.bank import LockerBankSimulator
 from simulators.printer.server import PrinterSimulator, SimulatorOptions
 from simulators.rfid.app import RfidSimulator
@@ -39,7 +39,7 @@ def printer_sim(tmp_path: Path) -> Iterator[PrinterSimulator]:
 
 
 def test_paper_out_turns_health_degraded_and_sets_the_paper_metric(printer_sim) -> None:
-    printer = build_printer(PrinterSection(url=f"tcp://127.0.0.1:{printer_sim.port}"))
+    printer = make_printer(PrinterOptions(url=f"tcp://127.0.0.1:{printer_sim.port}"))
     telemetry = Telemetry("k1", essential={"reader"})
     poller = Poller(telemetry, [printer_probe(printer.printer)], interval_s=60)
     poller.run_once()
@@ -60,8 +60,8 @@ def test_paper_out_turns_health_degraded_and_sets_the_paper_metric(printer_sim) 
 
 
 def test_printer_gone_is_down_with_paper_unknown(printer_sim) -> None:
-    section = PrinterSection(url=f"tcp://127.0.0.1:{printer_sim.port}", timeout_s=1.0)
-    printer = build_printer(section)
+    options = PrinterOptions(url=f"tcp://127.0.0.1:{printer_sim.port}", timeout_s=1.0)
+    printer = make_printer(options)
     printer_sim.stop()
     telemetry = Telemetry("k1")
     printer_probe(printer.printer)(telemetry)
@@ -101,10 +101,10 @@ def lockers() -> Iterator[Lockers]:
     sim = LockerBankSimulator().start()
     section = sim.lockers_section("tcp", timeout_s=0.2, retries=0, pulse_s=0.0)
     clock = [0.0]
-    bank = LockBank(section, open_boards(section), clock=lambda: clock[0])
+    bank = lock_bank_from(section, clock=lambda: clock[0])
     telemetry = Telemetry("k1")
     service = LockerService(
-        specs_from_settings(section), LockerPolicy(code_hash_iterations=1000), bank,
+        compartment_specs_from(section), LockerPolicy(code_hash_iterations=1000), bank,
         StandInIls(), NoMail(), random.Random(1), health=telemetry, activity=telemetry,
     )  # fmt: skip
     yield Lockers(sim, bank, service, telemetry, clock)

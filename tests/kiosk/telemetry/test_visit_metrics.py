@@ -16,7 +16,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
-from device_drivers.printers.receipt_printer import build_printer
 from device_drivers.rfid.feig_reader import FeigReader
 from kiosk.app import build_circulation, build_library_system
 from kiosk.core.receipt_delivery import ReceiptDesk
@@ -29,6 +28,7 @@ from kiosk.telemetry.http import MetricsServer
 from kiosk.telemetry.probes import Poller, outbox_probe, printer_probe
 from kiosk.telemetry.registry import Telemetry
 from kiosk.telemetry.statistics import MetricsStatistics
+from kiosk.wiring.printer import printer_from
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rfid_pad import PadTimings
 from simulators.printer.server import PrinterSimulator, SimulatorOptions
@@ -94,7 +94,7 @@ def test_visit_counts_in_the_scraped_metrics(sims, tmp_path: Path) -> None:
     store = OutboxStore(open_store(tmp_path / "store.sqlite"))
     telemetry = Telemetry("kiosk-e2e")
     stats = MetricsStatistics(telemetry, SqliteStatistics(StoreStatistics(store.engine, "e2e")))
-    printer = build_printer(settings.printer)
+    printer = printer_from(settings.printer)
     probes = [printer_probe(printer.printer), outbox_probe(store.summary, ils.clock)]
     poller = Poller(telemetry, probes, interval_s=60)
     server = MetricsServer(telemetry, build_registry(telemetry)).start()

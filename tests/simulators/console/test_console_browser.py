@@ -20,17 +20,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from device_drivers.locks.bank import LockBank
-from device_drivers.printers.receipt_printer import build_printer
 from device_drivers.rfid.feig_reader import FeigReader
 from device_drivers.rfid.library_tags import LibraryTags
-from kiosk.core.lockers.policy import LockerPolicy, specs_from_settings
+from kiosk.core.lockers.policy import LockerPolicy
 from kiosk.core.lockers.ports import Checkout, HoldCheckin, PickupNotice
 from kiosk.core.lockers.service import LockerService
 from kiosk.telemetry.exposition import build_registry
 from kiosk.telemetry.http import MetricsServer
 from kiosk.telemetry.probes import Poller, printer_probe
 from kiosk.telemetry.registry import Telemetry
+from kiosk.wiring.locks import compartment_specs_from, lock_bank_from
+from kiosk.wiring.printer import printer_from
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -176,10 +176,10 @@ def kiosk_lockers(rig) -> Iterator[tuple[LockerService, str]]:
     """The core's locker service over the lock bank driver, reporting into the telemetry
     registry behind a real /metrics endpoint."""
     section = rig.fleet.kiosk_settings().lockers
-    bank = LockBank.from_settings(section)
+    bank = lock_bank_from(section)
     telemetry = Telemetry("demo-1")
     service = LockerService(
-        specs_from_settings(section), LockerPolicy(code_hash_iterations=1000), bank,
+        compartment_specs_from(section), LockerPolicy(code_hash_iterations=1000), bank,
         StandInIls(), NoMail(), random.Random(7), health=telemetry, activity=telemetry,
     )  # fmt: skip
     server = MetricsServer(telemetry, build_registry(telemetry)).start()
@@ -209,7 +209,7 @@ def test_jam_a_door_from_the_console_and_see_the_alarm_in_the_metrics(
 
 
 def test_pull_the_paper_out_from_the_console_and_health_turns_degraded(rig, browser) -> None:
-    printer = build_printer(rig.fleet.kiosk_settings().printer)
+    printer = printer_from(rig.fleet.kiosk_settings().printer)
     telemetry = Telemetry("demo-1", essential={"reader"})
     poller = Poller(telemetry, [printer_probe(printer.printer)], interval_s=0.2).start()
     server = MetricsServer(telemetry, build_registry(telemetry)).start()

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from device_drivers.printers.receipt_printer import build_printer
 from kiosk.core.receipts import Cut, Line
+from kiosk.wiring.printer import printer_from
 from simulators.control import ControlClient
 
 pytestmark = pytest.mark.timeout(60)
@@ -116,7 +116,7 @@ def test_status_api_is_the_simulators_status(rig) -> None:
 
 
 def test_printed_receipt_is_shown_as_an_image(rig) -> None:
-    printer = build_printer(rig.fleet.kiosk_settings().printer)
+    printer = printer_from(rig.fleet.kiosk_settings().printer)
     printer.print_now((Line("Ačiū, kad naudojatės biblioteka!"), Cut()))
     number = ControlClient(rig.fleet.running["printer"].control).call("last")["number"]
     _, body, _ = get(rig.url + "/")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from device_drivers.printers.receipt_printer import build_printer
 from kiosk.settings import load_settings
+from kiosk.wiring.printer import printer_from
 from simulators.control import ControlClient
 from simulators.fleet import CONTROL_PORTS, Fleet, FleetError, FleetOptions
 
@@ -34,7 +34,7 @@ def test_every_configured_simulator_runs_with_its_control_api(running) -> None:
 
 def test_kiosk_settings_point_at_the_running_simulators(running) -> None:
     settings = running.fleet.kiosk_settings()
-    printer = build_printer(settings.printer)
+    printer = printer_from(settings.printer)
     assert printer.printer.status().ready
     assert settings.ils.port == int(running.fleet.running["ils"].address.rsplit(":", 1)[1])
     assert settings.rooms.client_secret.get_secret_value() == "demo"

@@ -16,12 +16,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from device_drivers.locks.bank import LockBank
-from kiosk.core.lockers.policy import LockerPolicy, specs_from_settings
+from kiosk.core.lockers.policy import LockerPolicy
 from kiosk.core.lockers.ports import Checkout, HoldCheckin, PickupNotice
 from kiosk.core.lockers.recovery import reconcile, restore, snapshot
 from kiosk.core.lockers.service import LockerService
 from kiosk.settings.lockers import LockersSection
+from kiosk.wiring.locks import compartment_specs_from, lock_bank_from
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -76,8 +76,8 @@ def main(port: int, workdir: Path, action: str) -> None:
     })  # fmt: skip
     state = workdir / "state.json"
     service = LockerService(
-        specs_from_settings(section), LockerPolicy(code_hash_iterations=1000),
-        LockBank.from_settings(section), Ils(workdir / "ils.log"),
+        compartment_specs_from(section), LockerPolicy(code_hash_iterations=1000),
+        lock_bank_from(section), Ils(workdir / "ils.log"),
         Notices(workdir / "notices.jsonl"), random.SystemRandom(),
     )  # fmt: skip
     service.on_change = lambda: save(state, snapshot(service))

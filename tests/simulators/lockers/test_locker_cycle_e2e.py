@@ -21,10 +21,10 @@ from aiosmtpd.controller import Controller
 
 from backend_sync.notify.message import OutgoingMail, build_message
 from backend_sync.notify.smtp_sender import SmtpOptions, SmtpSender
-from device_drivers.locks.bank import LockBank
-from kiosk.core.lockers.policy import LockerPolicy, specs_from_settings
+from kiosk.core.lockers.policy import LockerPolicy
 from kiosk.core.lockers.ports import Checkout, HoldCheckin, PickupNotice
 from kiosk.core.lockers.service import LockerService, Opened
+from kiosk.wiring.locks import compartment_specs_from, lock_bank_from
 from simulators.lockers.bank import LockerBankSimulator
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -99,11 +99,11 @@ def kiosk(request, running: LockerBankSimulator, smtp) -> Iterator[tuple[LockerS
     inbox, port = smtp
     inbox.messages.clear()
     section = running.lockers_section(request.param, timeout_s=0.3, pulse_s=0.0)
-    bank = LockBank.from_settings(section)
+    bank = lock_bank_from(section)
     ils = Ils()
     policy = LockerPolicy(pickup_location="KNYGOMATAS", code_hash_iterations=1000)
     service = LockerService(
-        specs_from_settings(section), policy, bank, ils, MailNotifier(port), random.Random()
+        compartment_specs_from(section), policy, bank, ils, MailNotifier(port), random.Random()
     )
     yield service, ils
     bank.close()

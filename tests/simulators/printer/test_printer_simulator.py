@@ -18,10 +18,13 @@ from device_drivers.printers.errors import (
     PrinterStalled,
     PrinterUnreachable,
 )
-from device_drivers.printers.receipt_printer import ReceiptPrinterAdapter, build_printer
+from device_drivers.printers.receipt_printer import (
+    PrinterOptions,
+    ReceiptPrinterAdapter,
+    make_printer,
+)
 from kiosk.core.receipts import Line, Rule, as_text, layout
 from kiosk.i18n import Catalogs
-from kiosk.settings.printer import PrinterSection
 from simulators.control import ControlClient
 from simulators.printer.server import PrinterSimulator, SimulatorOptions
 
@@ -41,14 +44,14 @@ def simulator(tmp_path: Path) -> Iterator[PrinterSimulator]:
 
 
 def tcp_printer(sim: PrinterSimulator, **options: object) -> ReceiptPrinterAdapter:
-    section = PrinterSection(
+    options = PrinterOptions(
         url=f"tcp://127.0.0.1:{sim.port}",
         width_mm=58,
         status_timeout_s=0.5,
         timeout_s=2.0,
         **options,
     )
-    return build_printer(section)
+    return make_printer(options)
 
 
 def printed_text_lines(blocks: tuple[object, ...], columns: int) -> list[str]:
@@ -84,12 +87,12 @@ def test_the_png_shows_the_receipt(simulator: PrinterSimulator) -> None:
 
 def test_serial_printer_over_a_pty(simulator: PrinterSimulator) -> None:
     assert simulator.pty is not None
-    section = PrinterSection(
+    options = PrinterOptions(
         url=f"serial://{simulator.pty.slave_path}?baudrate=115200",
         width_mm=58,
         status_timeout_s=1.0,
     )
-    printer = build_printer(section)
+    printer = make_printer(options)
     status = printer.print_now(layout(samples.SAMPLES["renewal"], LT, printer.columns))
     assert status is not None and status.ready
     assert "Pratęsta" in simulator.model.last_receipt().text
@@ -139,6 +142,6 @@ def test_paper_near_end_prints_and_reports(simulator: PrinterSimulator) -> None:
 def test_nothing_listening_is_unreachable(simulator: PrinterSimulator) -> None:
     port = simulator.port
     simulator.stop()
-    section = PrinterSection(url=f"tcp://127.0.0.1:{port}", timeout_s=1.0)
+    options = PrinterOptions(url=f"tcp://127.0.0.1:{port}", timeout_s=1.0)
     with pytest.raises(PrinterUnreachable):
-        build_printer(section).print_now(layout(samples.SAMPLES["return"], LT, 48))
+        make_printer(options).print_now(layout(samples.SAMPLES["return"], LT, 48))

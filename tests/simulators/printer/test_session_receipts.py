@@ -7,11 +7,10 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
-from device_drivers.printers.receipt_printer import build_printer
+from device_drivers.printers.receipt_printer import PrinterOptions, make_printer
 from kiosk.core.receipt_delivery import Choice, ReceiptDesk, ReceiptPrintFailed, State
 from kiosk.core.receipts import ItemKind, Receipt, ReceiptItem
 from kiosk.i18n import Catalogs
-from kiosk.settings.printer import PrinterSection
 from simulators.control import ControlClient
 from simulators.printer.server import PrinterSimulator, SimulatorOptions
 
@@ -28,7 +27,7 @@ def run_session(tmp_path: Path, fault: str | None) -> tuple[PrinterSimulator, Re
     sim = PrinterSimulator(SimulatorOptions(out_dir=tmp_path, port=0, pty=False)).start()
     if fault:
         ControlClient(sim.control.url).call(fault, **({"level": "out"} if fault == "paper" else {}))
-    printer = build_printer(PrinterSection(url=f"tcp://127.0.0.1:{sim.port}", status_timeout_s=0.5))
+    printer = make_printer(PrinterOptions(url=f"tcp://127.0.0.1:{sim.port}", status_timeout_s=0.5))
     events: list[object] = []
     desk = ReceiptDesk("s-9", RECEIPT, Catalogs().translator("lt"), printer, None, events.append)
 
