@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 
-from kiosk.core.privacy import redact_sip2
+from backend_sync.sip2.redaction import redact_sip2
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 _SECRET_EXTRA = ("pin", "password", "secret", "token")

@@ -38,7 +38,6 @@ from kiosk.core.privacy import mask_card
 
 log = logging.getLogger("knygomatas.lockers.ils")
 T = TypeVar("T")
-SIP2_LANGUAGES = {"001": "en", "000": ""}  # SIP2 has no code for Lithuanian: "" = default
 UNREACHABLE = "library system unreachable"
 
 
@@ -116,7 +115,7 @@ class LockerLibrary:
         except (LibrarySystemError, FutureTimeout) as exc:
             log.warning("no contact data for %s: %s", mask_card(patron_id), type(exc).__name__)
             return "", "", ""
-        return SIP2_LANGUAGES.get(patron.language, ""), patron.email, patron.phone
+        return patron.language, patron.email, patron.phone  # "" = the default language
 
     def checkout(self, patron_id: str, item_id: str, now: datetime) -> Checkout:
         try:

@@ -3,7 +3,8 @@
 Owns the connection's life: connect, log in (93) first, read the ACS status (99/98: what it
 supports, its timeout), keep the connection alive below the ACS idle timeout, reconnect and
 log in again transparently. A state-changing request whose answer was lost is never sent
-again blindly: the client asks the ACS for the item or patron state first (recovery.py).
+again blindly: the client asks the ACS for the item or patron state first (backend_sync/
+recovery.py, which works through the port, so it holds no reference back to this module).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from backend_sync.recovery import Recovery
 from backend_sync.sip2 import mapping
 from backend_sync.sip2.codec import Message
 from backend_sync.sip2.connection import (
@@ -27,7 +29,6 @@ from backend_sync.sip2.connection import (
     Wire,
 )
 from backend_sync.sip2.mapping import Terminal
-from backend_sync.sip2.recovery import Recovery
 from backend_sync.sip2.session import STATE_CHANGING
 from kiosk.core.errors import (
     LibraryUnavailable,
@@ -45,6 +46,7 @@ from kiosk.core.model import (
     RenewAllResult,
     ReturnResult,
 )
+from kiosk.core.vocabulary import FeeType, HoldMode, PaymentMethod
 
 log = logging.getLogger("knygomatas.sip2")
 
@@ -261,8 +263,8 @@ class Sip2Client:
         amount: Decimal,
         *,
         currency: str = "EUR",
-        fee_type: str = "01",
-        payment_type: str = "00",
+        fee_type: FeeType = FeeType.OTHER_UNKNOWN,
+        method: PaymentMethod = PaymentMethod.CASH,
         fee_id: str = "",
         transaction_id: str = "",
     ) -> PaymentResult:
@@ -270,7 +272,7 @@ class Sip2Client:
         before = await self.patron(card, details="fine")
         return await self._changing(
             lambda now: mapping.fee_paid(
-                t, now, card, amount, currency, fee_type, payment_type, fee_id, transaction_id
+                t, now, card, amount, currency, fee_type, method, fee_id, transaction_id
             ),
             lambda reply: mapping.payment(reply, card),
             lambda: self._recovery.fee_paid(card, before, amount, transaction_id),
@@ -280,7 +282,7 @@ class Sip2Client:
         self,
         card: str,
         *,
-        mode: str,
+        mode: HoldMode,
         item_id: str = "",
         title: str = "",
         pickup_location: str = "",

@@ -2,6 +2,11 @@
 
 Requests are built here with every required field (required-but-unused ones sent empty), and
 responses are read into model values; nothing outside backend_sync/sip2 sees a field id.
+
+The one place SIP2 codes live: the tables below translate the core's vocabulary
+(kiosk/core/vocabulary.py) to and from the codes of SIP2 2.00 (circulation status, alert type,
+desensitize, fee type, payment type, hold mode, language), both ways. The ILS simulator reads
+them from here too, so the two ends cannot drift.
 """
 
 from __future__ import annotations
@@ -23,6 +28,142 @@ from kiosk.core.model import (
     RenewAllResult,
     ReturnResult,
 )
+from kiosk.core.vocabulary import (
+    Desensitize,
+    FeeType,
+    HoldMode,
+    ItemStatus,
+    PaymentMethod,
+    ReturnAlert,
+)
+
+# ---- codes <-> the core's words ------------------------------------------------------------
+
+# Circulation status (spec: Item Information Response, fixed field 1).
+ITEM_STATUS_CODES: dict[ItemStatus, str] = {
+    ItemStatus.OTHER: "01",
+    ItemStatus.ON_ORDER: "02",
+    ItemStatus.AVAILABLE: "03",
+    ItemStatus.CHARGED: "04",
+    ItemStatus.CHARGED_NOT_TO_BE_RECALLED: "05",
+    ItemStatus.IN_PROCESS: "06",
+    ItemStatus.RECALLED: "07",
+    ItemStatus.WAITING_ON_HOLD_SHELF: "08",
+    ItemStatus.WAITING_TO_BE_RESHELVED: "09",
+    ItemStatus.IN_TRANSIT: "10",
+    ItemStatus.CLAIMED_RETURNED: "11",
+    ItemStatus.LOST: "12",
+    ItemStatus.MISSING: "13",
+}
+# Alert type (CV, 2.00 extension used by Koha, Evergreen, FOLIO).
+RETURN_ALERT_CODES: dict[ReturnAlert, str] = {
+    ReturnAlert.UNKNOWN: "00",
+    ReturnAlert.HOLD_HERE: "01",
+    ReturnAlert.HOLD_ELSEWHERE: "02",
+    ReturnAlert.INTERLIBRARY_TRANSIT: "03",
+    ReturnAlert.IN_TRANSIT: "04",
+    ReturnAlert.OTHER: "99",
+}
+DESENSITIZE_CODES: dict[Desensitize, str] = {
+    Desensitize.YES: "Y",
+    Desensitize.NO: "N",
+    Desensitize.UNKNOWN: "U",
+}
+FEE_TYPE_CODES: dict[FeeType, str] = {
+    FeeType.OTHER_UNKNOWN: "01",
+    FeeType.ADMINISTRATIVE: "02",
+    FeeType.DAMAGE: "03",
+    FeeType.OVERDUE: "04",
+    FeeType.PROCESSING: "05",
+    FeeType.RENTAL: "06",
+    FeeType.REPLACEMENT: "07",
+    FeeType.COMPUTER_ACCESS: "08",
+    FeeType.HOLD_FEE: "09",
+}
+# Payment type: 2.00 knows cash (00), VISA (01) and credit card (02); a debit card is sent as
+# "credit card", the nearest it has, and VISA reads back as a credit card.
+PAYMENT_METHOD_CODES: dict[PaymentMethod, str] = {
+    PaymentMethod.CASH: "00",
+    PaymentMethod.CREDIT_CARD: "02",
+    PaymentMethod.DEBIT_CARD: "02",
+}
+HOLD_MODE_CODES: dict[HoldMode, str] = {
+    HoldMode.PLACE: "+",
+    HoldMode.CANCEL: "-",
+    HoldMode.CHANGE: "*",
+}
+# Language (spec: three digits). Only the codes the kiosk has a catalogue word for.
+LANGUAGE_CODES: dict[str, str] = {"": "000", "en": "001"}
+
+
+def item_status(code: str) -> ItemStatus:
+    """A circulation status code; one outside the spec reads as OTHER."""
+    return _ITEM_STATUSES.get(code.strip(), ItemStatus.OTHER)
+
+
+def item_status_code(status: ItemStatus) -> str:
+    return ITEM_STATUS_CODES[status]
+
+
+def return_alert(code: str) -> ReturnAlert:
+    """The alert type of a checkin response: NONE when it names none, OTHER when the code is
+    outside the table."""
+    code = code.strip()
+    return _RETURN_ALERTS.get(code, ReturnAlert.OTHER) if code else ReturnAlert.NONE
+
+
+def return_alert_code(alert: ReturnAlert) -> str:
+    """ "" for NONE (the field is left out)."""
+    return RETURN_ALERT_CODES.get(alert, "")
+
+
+def desensitize(code: str) -> Desensitize:
+    return _DESENSITIZE.get(code, Desensitize.UNKNOWN)
+
+
+def desensitize_code(value: Desensitize) -> str:
+    return DESENSITIZE_CODES[value]
+
+
+def fee_type(code: str) -> FeeType:
+    return _FEE_TYPES.get(code.strip(), FeeType.OTHER_UNKNOWN)
+
+
+def fee_type_code(value: FeeType) -> str:
+    return FEE_TYPE_CODES[value]
+
+
+def payment_method(code: str) -> PaymentMethod:
+    return {"00": PaymentMethod.CASH}.get(code.strip(), PaymentMethod.CREDIT_CARD)
+
+
+def payment_method_code(value: PaymentMethod) -> str:
+    return PAYMENT_METHOD_CODES[value]
+
+
+def hold_mode(code: str) -> HoldMode:
+    return _HOLD_MODES[code]
+
+
+def hold_mode_code(mode: HoldMode) -> str:
+    return HOLD_MODE_CODES[mode]
+
+
+def language(code: str) -> str:
+    """A SIP2 language code as the kiosk's language code ("" when it has none for it)."""
+    return _LANGUAGES.get(code.strip(), "")
+
+
+def language_code(lang: str) -> str:
+    return LANGUAGE_CODES.get(lang, "000")
+
+
+_ITEM_STATUSES = {code: status for status, code in ITEM_STATUS_CODES.items()}
+_RETURN_ALERTS = {code: alert for alert, code in RETURN_ALERT_CODES.items()}
+_DESENSITIZE = {code: value for value, code in DESENSITIZE_CODES.items()}
+_FEE_TYPES = {code: value for value, code in FEE_TYPE_CODES.items()}
+_HOLD_MODES = {code: mode for mode, code in HOLD_MODE_CODES.items()}
+_LANGUAGES = {code: lang for lang, code in LANGUAGE_CODES.items()}
 
 
 @dataclass(frozen=True)
@@ -149,15 +290,15 @@ def fee_paid(
     card: str,
     amount: Decimal,
     currency: str,
-    fee_type: str,
-    payment_type: str,
+    fee: FeeType,
+    method: PaymentMethod,
     fee_id: str,
     transaction_id: str,
 ) -> Message:
     fixed = {
         "transaction_date": format_sip_date(now),
-        "fee_type": fee_type,
-        "payment_type": payment_type,
+        "fee_type": fee_type_code(fee),
+        "payment_type": payment_method_code(method),
         "currency_type": currency,
     }
     fields = [
@@ -175,7 +316,7 @@ def hold(
     t: Terminal,
     now: datetime,
     card: str,
-    mode: str,
+    mode: HoldMode,
     item: str,
     title: str,
     pickup: str,
@@ -190,7 +331,9 @@ def hold(
         ("AJ", title or None),
         ("AC", t.terminal_password),
     ]
-    return make("15", {"hold_mode": mode, "transaction_date": format_sip_date(now)}, fields)
+    return make(
+        "15", {"hold_mode": hold_mode_code(mode), "transaction_date": format_sip_date(now)}, fields
+    )
 
 
 def _nb_due(t: Terminal, when: datetime, due: datetime | None) -> str:
@@ -270,7 +413,7 @@ def patron(m: Message, card: str) -> Patron:
         valid=None if valid is None else valid == "Y",
         pin_valid=None if pin_valid is None else pin_valid == "Y",
         flags=flags,
-        language=m.fixed_value("language"),
+        language=language(m.fixed_value("language")),
         email=m.get("BE", "") or "",
         phone=m.get("BF", "") or "",
         fee_amount=_money(m.get("BV")),
@@ -293,7 +436,7 @@ def item(m: Message) -> Item:
     return Item(
         item_id=m.get("AB", "") or "",
         title=m.get("AJ", "") or "",
-        circulation_status=m.fixed_value("circulation_status"),
+        circulation_status=item_status(m.fixed_value("circulation_status")),
         due_date=parse_sip_date(due_text),
         due_date_text=due_text,
         hold_queue_length=int(queue) if queue and queue.strip().isdigit() else None,
@@ -316,7 +459,7 @@ def loan(m: Message, card: str, item_id: str) -> LoanResult:
         due_date=parse_sip_date(due_text),
         due_date_text=due_text,
         renewal=_yes(m.fixed_value("renewal_ok")),
-        desensitize=m.fixed_value("desensitize"),
+        desensitize=desensitize(m.fixed_value("desensitize")),
         fee_amount=_money(m.get("BV")),
         currency=m.get("BH", "") or "",
         media_type=m.get("CK", "") or "",
@@ -332,7 +475,7 @@ def returned(m: Message, item_id: str) -> ReturnResult:
         title=m.get("AJ", "") or "",
         resensitize=m.fixed_value("resensitize") != "N",
         alert=_yes(m.fixed_value("alert")),
-        alert_type=m.get("CV", "") or "",
+        alert_type=return_alert(m.get("CV", "") or ""),
         sort_bin=m.get("CL", "") or "",
         permanent_location=m.get("AQ", "") or "",
         destination=m.get("CT", "") or "",

@@ -4,12 +4,14 @@ prepared (what its check needs, read before the send). Through the LibrarySystem
 Payloads (plain JSON the domain writes; never a PIN):
     checkout  {"card", "item_id", "due"?}        checkin  {"item_id", "location"?}
     renew     {"card", "item_id"}                hold     {"card", "mode", "item_id"?, ...}
-    fee_paid  {"card", "amount", "currency"?, "fee_type"?, "payment_type"?, "fee_id"?,
+    fee_paid  {"card", "amount", "currency"?, "fee_type"?, "method"?, "fee_id"?,
                "transaction_id"?}
-The replayer passes `no_block_at` (the kiosk's transaction date) when the ILS honours SIP2
+(mode, fee_type and method hold the words of kiosk/core/vocabulary.py: "place", "overdue",
+"debit_card" …, never a protocol's code.)
+The replayer passes `no_block_at` (the kiosk's transaction date) when the ILS honours
 no-block; a checkout also carries the due date the patron was given ("due"), which the ILS
-takes as the no-block due date and ignores in a plain replay. The checks reuse the SIP2
-client's lost-answer recovery rules.
+takes as the no-block due date and ignores in a plain replay. The checks reuse the backends'
+lost-answer recovery rules (backend_sync/recovery.py), over the same port.
 """
 
 from __future__ import annotations
@@ -19,16 +21,19 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from backend_sync.sip2.recovery import Recovery
+from backend_sync.recovery import Recovery
 from backend_sync.store.outbox import Outcome
 from backend_sync.store.records import jsonable
 from kiosk.core.errors import OutcomeUnknown
 from kiosk.core.model import Item, Patron
 from kiosk.core.outbox import EntryKind, EntryState, OutboxEntry
 from kiosk.core.ports import LibrarySystem
+from kiosk.core.vocabulary import FeeType, HoldMode, ItemStatus, PaymentMethod
 
+W = TypeVar("W", bound=StrEnum)
 Send = Callable[[OutboxEntry, "datetime | None"], Awaitable[Outcome]]
 Verify = Callable[[OutboxEntry, dict[str, Any]], Awaitable["Outcome | None"]]
 Prepare = Callable[[OutboxEntry], Awaitable[dict[str, Any]]]
@@ -68,6 +73,20 @@ def _field(entry: OutboxEntry, name: str) -> str:
     return value
 
 
+def _word(entry: OutboxEntry, words: type[W], name: str, default: W | None = None) -> W:
+    """A vocabulary word from the payload (its default when absent and one is given)."""
+    value = entry.payload.get(name)
+    if value is None and default is not None:
+        return default
+    try:
+        return words(value)
+    except ValueError:
+        kind = words.__name__
+        raise PayloadError(
+            f"{entry.kind} entry {entry.key}: {name} {value!r} is no {kind}"
+        ) from None
+
+
 def _amount(entry: OutboxEntry) -> Decimal:
     """The payment's amount: a decimal string (as records.jsonable writes a Decimal) or a number."""
     value = entry.payload.get("amount")
@@ -91,8 +110,7 @@ def _outcome(entry: OutboxEntry, result: Any, ok: bool) -> Outcome:
 class IlsReplay:
     def __init__(self, library: LibrarySystem) -> None:
         self.library = library
-        # Recovery asks only item() and patron(), which every LibrarySystem has.
-        self.recovery = Recovery(library)  # type: ignore[arg-type]
+        self.recovery = Recovery(library)
 
     def handlers(self) -> Mapping[EntryKind, KindHandler]:
         return {
@@ -135,8 +153,8 @@ class IlsReplay:
             _field(entry, "card"),
             _amount(entry),
             currency=p.get("currency", "EUR"),
-            fee_type=p.get("fee_type", "01"),
-            payment_type=p.get("payment_type", "00"),
+            fee_type=_word(entry, FeeType, "fee_type", FeeType.OTHER_UNKNOWN),
+            method=_word(entry, PaymentMethod, "method", PaymentMethod.CASH),
             fee_id=p.get("fee_id", ""),
             transaction_id=p.get("transaction_id", ""),
         )
@@ -146,7 +164,7 @@ class IlsReplay:
         p = entry.payload
         result = await self.library.hold(
             _field(entry, "card"),
-            mode=_field(entry, "mode"),
+            mode=_word(entry, HoldMode, "mode"),
             item_id=p.get("item_id", ""),
             title=p.get("title", ""),
             pickup_location=p.get("pickup_location", ""),
@@ -179,7 +197,7 @@ class IlsReplay:
         before = Item(
             item_id=_field(entry, "item_id"),
             title="",
-            circulation_status="04",
+            circulation_status=ItemStatus.CHARGED,
             due_date_text=check["due_date_text"],
         )
         found = await self.recovery.renew(_field(entry, "card"), before)
@@ -205,6 +223,8 @@ class IlsReplay:
 
     async def verify_hold(self, entry: OutboxEntry, check: dict[str, Any]) -> Outcome | None:
         found = await self.recovery.hold(
-            _field(entry, "card"), _field(entry, "mode"), str(entry.payload.get("item_id", ""))
+            _field(entry, "card"),
+            _word(entry, HoldMode, "mode"),
+            str(entry.payload.get("item_id", "")),
         )
         return None if found is None else _outcome(entry, found, True)

@@ -36,6 +36,7 @@ from kiosk.core.pad import PadError
 from kiosk.core.receipts import ItemKind
 from kiosk.core.session import ItemLine, LineStatus
 from kiosk.core.visit import Circulation, Release, StaffAlert
+from kiosk.core.vocabulary import ItemStatus
 
 UNKNOWN_REASON = "outcome unknown: security left on; check the item at the ILS"
 
@@ -85,7 +86,7 @@ async def _offline(c: Circulation, job: BorrowJob, release: Release) -> BorrowJo
     key = release.key
     decision = c.policy.checkout(c.visit.borrowed_offline)
     if not decision.allowed:
-        # The SIP2 client can report "unreachable" after a request went out, so staff see
+        # A backend can report "unreachable" after a request went out, so staff see
         # the withdrawn entry on the reconciliation list rather than it vanishing.
         await c.outbox.mark_rejected(
             key,
@@ -147,7 +148,7 @@ def _finish(c: Circulation, seq: int, status: LineStatus, **changes: object) -> 
 
 
 async def refusal_reason(c: Circulation, item_id: str) -> str:
-    """Why the ILS refused a loan, from the item's state (SIP2 gives no reason code)."""
+    """Why the ILS refused a loan, from the item's state (the port gives no reason)."""
     if not c.visit.may_borrow:
         return "patron.blocked"
     try:
@@ -155,13 +156,13 @@ async def refusal_reason(c: Circulation, item_id: str) -> str:
     except LibrarySystemError:
         return "item.refused"
     match item.circulation_status:
-        case "08" | "07":
+        case ItemStatus.WAITING_ON_HOLD_SHELF | ItemStatus.RECALLED:
             return "item.on_hold_for_other"
-        case "04":
+        case ItemStatus.CHARGED:
             return "item.already_yours" if item_id in c.visit.own_loans else "item.on_loan_to_other"
-        case "01" | "13" if not item.title:
+        case ItemStatus.OTHER | ItemStatus.MISSING if not item.title:
             return "item.unknown"
-        case "03" | "01":
+        case ItemStatus.AVAILABLE | ItemStatus.OTHER:
             return "item.on_hold_for_other" if item.hold_queue_length else "item.not_for_loan"
     return "item.refused"
 

@@ -1,7 +1,8 @@
 """What the kiosk knows about patrons, items and transactions: frozen values, no I/O.
 
-These are the library system port's results (ports.py); the SIP2 client maps its messages to
-them, so nothing above backend_sync sees a SIP2 field id.
+These are the library system port's results (ports.py), in the words of vocabulary.py; each
+backend maps its protocol's messages to them, so nothing above backend_sync sees a protocol's
+code or field id.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+
+from kiosk.core.vocabulary import Desensitize, ItemStatus, ReturnAlert
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Patron:
     valid: bool | None
     pin_valid: bool | None
     flags: frozenset[str] = frozenset()
-    language: str = "000"
+    language: str = ""  # a language code ("en"), "" when the library system names none
     email: str = ""
     phone: str = ""
     fee_amount: Decimal | None = None
@@ -60,8 +63,8 @@ class Patron:
 
 
 def lists_item(entries: tuple[str, ...], item_id: str) -> bool:
-    """Whether a patron's item list (AU, AS … entries) holds `item_id`; some ACSs follow the id
-    with a space and the title, so only the id is compared."""
+    """Whether a patron's item list (charged, holds …) holds `item_id`; some library systems
+    follow the id with a space and the title, so only the id is compared."""
     return any(entry == item_id or entry.startswith(item_id + " ") for entry in entries)
 
 
@@ -69,7 +72,7 @@ def lists_item(entries: tuple[str, ...], item_id: str) -> bool:
 class Item:
     item_id: str
     title: str
-    circulation_status: str
+    circulation_status: ItemStatus
     due_date: datetime | None = None
     due_date_text: str = ""
     hold_queue_length: int | None = None
@@ -82,7 +85,7 @@ class Item:
 
     @property
     def on_loan(self) -> bool:
-        return self.circulation_status == "04"
+        return self.circulation_status is ItemStatus.CHARGED
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ class LoanResult:
     due_date: datetime | None = None
     due_date_text: str = ""
     renewal: bool = False
-    desensitize: str = "U"
+    desensitize: Desensitize = Desensitize.UNKNOWN
     fee_amount: Decimal | None = None
     currency: str = ""
     media_type: str = ""
@@ -112,7 +115,7 @@ class ReturnResult:
     title: str = ""
     resensitize: bool = True
     alert: bool = False
-    alert_type: str = ""
+    alert_type: ReturnAlert = ReturnAlert.NONE
     sort_bin: str = ""
     permanent_location: str = ""
     destination: str = ""

@@ -1,15 +1,11 @@
 """What of a patron may be shown, logged or printed: masked card numbers, never PINs.
 
 Pure functions; the rest of the kiosk calls these instead of formatting card numbers itself.
+Blanking secrets in a protocol's wire text belongs to that protocol's package
+(backend_sync/sip2/redaction.py).
 """
 
 from __future__ import annotations
-
-import re
-
-# In SIP2 2.00 the PIN (AD), login password (CO) and terminal password (AC) never come first
-# after the fixed part, so they always follow a field separator.
-_SIP2_SECRETS = re.compile(r"\|(AD|CO|AC)[^|\r\n]+")
 
 
 def mask_card(card: str, visible: int = 4) -> str:
@@ -19,8 +15,3 @@ def mask_card(card: str, visible: int = 4) -> str:
         return ""
     shown = card[-visible:] if len(card) > visible else card[-1:]
     return "*" * max(4, len(card) - len(shown)) + shown
-
-
-def redact_sip2(text: str) -> str:
-    """Blank the PIN (AD), login password (CO) and terminal password (AC) in SIP2 text."""
-    return _SIP2_SECRETS.sub(lambda m: f"|{m.group(1)}***", text)

@@ -6,7 +6,7 @@ kiosk cannot know the loans). "Renew all" renews the patron's loans one by one s
 item gets its own answer and its own outbox entry.
 
 The account view lists loans with due dates (overdue marked), holds (ready for pickup first,
-with where) and fines with their amounts and total, from SIP2 Patron Information.
+with where) and fines with their amounts and total, from the ILS's patron record.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from kiosk.core.session import (
     LoanView,
 )
 from kiosk.core.visit import Circulation, StaffAlert
+from kiosk.core.vocabulary import ItemStatus
 
-# SIP2 AV (fine items) is free text; most ILSes send "<id> <amount> <description>".
+# A fine item is free text; most ILSes send "<id> <amount> <description>".
 _FINE = re.compile(r"^(?:(\S+)\s+)?(\d+[.,]\d{2})\s+(.*)$")
-WAITING = "08"  # SIP2 circulation status: waiting on the hold shelf
 
 
 async def renew(c: Circulation, item_id: str) -> None:
@@ -109,7 +109,7 @@ async def account(c: Circulation) -> AccountView:
     hold_views = []
     for item_id in (*holds, *queued):
         item = await _item(c, item_id)
-        ready = item is not None and item.circulation_status == WAITING
+        ready = item is not None and item.circulation_status is ItemStatus.WAITING_ON_HOLD_SHELF
         where = item.current_location if item and ready else ""
         hold_views.append(HoldView(item_id, item.title if item else item_id, ready, where))
     return AccountView(

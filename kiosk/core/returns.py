@@ -30,8 +30,7 @@ from kiosk.core.pad import PadError
 from kiosk.core.receipts import ItemKind
 from kiosk.core.session import LineStatus
 from kiosk.core.visit import Circulation, Release, StaffAlert
-
-HOLD_HERE = "01"  # SIP2 alert type: on hold at this location (02: hold elsewhere, in transit)
+from kiosk.core.vocabulary import ReturnAlert
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
 async def _accepted(c: Circulation, job: ReturnJob, result: ReturnResult) -> ReturnJob | None:
     notice = None
     if result.alert:
-        here = result.alert_type == HOLD_HERE
+        here = result.alert_type is ReturnAlert.HOLD_HERE
         notice = Notice("item.hold_shelf" if here else "item.staff_bin")
     c.visit.update(job.seq, title=result.title, sort_bin=result.sort_bin, notice=notice)
     if job.uids and result.resensitize:

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from backend_sync.sip2.codec import Message, make
+from backend_sync.sip2.mapping import item_status_code, return_alert_code
+from kiosk.core.vocabulary import ItemStatus, ReturnAlert
 from simulators.ils.formats import (
     SCREEN,
     Context,
@@ -29,13 +31,17 @@ from simulators.models.ils_catalogue import end_of_day
 if TYPE_CHECKING:
     from simulators.ils.handlers import Acs
 
+# The model's states in the kiosk's words; the codes come from the client's own table.
 CIRCULATION_STATUS = {
-    Circulation.AVAILABLE: "03",
-    Circulation.CHARGED: "04",
-    Circulation.ON_HOLD_SHELF: "08",
-    Circulation.IN_TRANSIT: "10",
-    Circulation.LOST: "12",
-    Circulation.MISSING: "13",
+    state: item_status_code(status)
+    for state, status in {
+        Circulation.AVAILABLE: ItemStatus.AVAILABLE,
+        Circulation.CHARGED: ItemStatus.CHARGED,
+        Circulation.ON_HOLD_SHELF: ItemStatus.WAITING_ON_HOLD_SHELF,
+        Circulation.IN_TRANSIT: ItemStatus.IN_TRANSIT,
+        Circulation.LOST: ItemStatus.LOST,
+        Circulation.MISSING: ItemStatus.MISSING,
+    }.items()
 }
 SORT_BIN = {"hold": "H1", "transit": "T1", "shelf": "R1"}  # CL: what the return sorter does
 
@@ -197,6 +203,9 @@ def checkin(acs: Acs, req: Message, ctx: Context) -> Message | None:
     return make("10", fixed, fields)
 
 
+HOLD_HERE, HOLD_ELSEWHERE = ReturnAlert.HOLD_HERE, ReturnAlert.HOLD_ELSEWHERE
+
+
 def _routing(acs: Acs, location: str, outcome: Outcome) -> list[tuple[str, str | None]]:
     """CL sort bin and the alert: CV 01 hold here, 02 hold elsewhere, 04 send home."""
     hold = outcome.hold
@@ -205,13 +214,17 @@ def _routing(acs: Acs, location: str, outcome: Outcome) -> list[tuple[str, str |
         patron = acs.library.patron(hold.patron)
         return [
             ("CL", SORT_BIN["hold"] if here else SORT_BIN["transit"]),
-            ("CV", "01" if here else "02"),
+            ("CV", return_alert_code(HOLD_HERE if here else HOLD_ELSEWHERE)),
             ("CT", hold.pickup),
             ("CY", hold.patron),
             ("DA", patron.name if patron else ""),
         ]
     if outcome.transit_to:
-        return [("CL", SORT_BIN["transit"]), ("CV", "04"), ("CT", outcome.transit_to)]
+        return [
+            ("CL", SORT_BIN["transit"]),
+            ("CV", return_alert_code(ReturnAlert.IN_TRANSIT)),
+            ("CT", outcome.transit_to),
+        ]
     return [("CL", SORT_BIN["shelf"])] if outcome.ok else []
 
 
@@ -233,7 +246,8 @@ def item_information(acs: Acs, req: Message, ctx: Context) -> Message:
     fixed = {"security_marker": "02", "fee_type": "01", "transaction_date": sip_date(ctx.now)}
     if item is None:
         fields = [("AB", barcode), ("AJ", ""), ("AF", SCREEN[Refusal.UNKNOWN_ITEM])]
-        return make("18", {"circulation_status": "01", **fixed}, fields)
+        unknown = item_status_code(ItemStatus.OTHER)
+        return make("18", {"circulation_status": unknown, **fixed}, fields)
     state = library.circulation(barcode)
     holds = library.holds_on(barcode)
     loan = library.loan(barcode)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from backend_sync.sip2.codec import Framer, RemoteProtocolError
+from backend_sync.sip2.redaction import redact_sip2
 from kiosk.core.clock import wall_time
-from kiosk.core.privacy import redact_sip2
 from simulators.ils.faults import Faults, OfflineMode, garbled, with_bad_checksum
 from simulators.ils.handlers import Acs
 from simulators.ils.session import AcsSession, Reply

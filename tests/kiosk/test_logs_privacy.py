@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from kiosk.core.privacy import mask_card, redact_sip2
+from backend_sync.sip2.redaction import redact_sip2
+from kiosk.core.privacy import mask_card
 from kiosk.logs import JsonFormatter, RedactingFilter, configure_logging
 
 

@@ -27,6 +27,7 @@ from kiosk.core.errors import (
     OutcomeUnknownUnreachable,
 )
 from kiosk.core.model import LoanResult
+from kiosk.core.vocabulary import Desensitize, FeeType
 from simulators.ils.simulator import IlsSimulator
 
 T = TypeVar("T")
@@ -111,7 +112,7 @@ def test_checkout_checkin_renew_and_refusals(sim: IlsSimulator) -> None:
 
     loan, refused, reference, blocked, renewed, limit, back, held = run(sim, body)
     assert loan.ok and loan.title == "Metai" and loan.due_date is not None
-    assert loan.desensitize == "Y"
+    assert loan.desensitize is Desensitize.YES
     assert not refused.ok and refused.screen_messages
     assert not reference.ok and not blocked.ok
     assert renewed.ok and renewed.due_date is not None and renewed.due_date >= loan.due_date
@@ -124,7 +125,7 @@ def test_checkout_checkin_renew_and_refusals(sim: IlsSimulator) -> None:
 
 def test_fee_paid_lowers_the_balance(sim: IlsSimulator) -> None:
     async def body(c: Sip2Client):  # type: ignore[no-untyped-def]
-        paid = await c.fee_paid(FINED, Decimal("3.00"), fee_type="04")
+        paid = await c.fee_paid(FINED, Decimal("3.00"), fee_type=FeeType.OVERDUE)
         after = await c.patron(FINED, "5678")
         return paid, after
 
