@@ -1,8 +1,8 @@
 """`kiosk bench ui-start` and `kiosk bench ui-idle`: the touch app's cold start and idle CPU.
 
 Each run starts a fresh Python process (``python -m kiosk.demo.startup_probe``) on its own Xvfb
-with the scripted demo session, so the numbers include importing Kivy, opening the window and
-building every screen, as a kiosk does at boot.
+with the real core over an in-process ILS simulator (kiosk/demo/in_process.py), so the numbers
+include importing Kivy, opening the window and building every screen, as a kiosk does at boot.
 
 * ui-start: seconds from spawning the process to the first frame drawn (Window.on_flip), over
   ``--runs`` runs; compared with ``--budget-s`` (default 10 s).

@@ -1,36 +1,35 @@
 """``kiosk demo --autopilot DIR``: a scripted visit by simulated touches, one screenshot a step.
 
-The visit: attract, card and PIN, a stack of books read by the pad (one refused, one set
-waiting for its parts), a language switch, my account with Renew all, the e-mail receipt on
-the Lithuanian keyboard, goodbye; a return without login; a locker pickup by door code; the
-idle-timeout warning; high contrast and large text; the staff screen's tabs. It runs once per
-language (Lithuanian and English by default) and writes ``<lang>-NN-<step>.png`` into DIR.
-Each step names the screen it must reach; the exit code is 1 if any step did not.
+The visit (kiosk/demo/core_visit.py), once per language (Lithuanian and English by default):
+attract, card and PIN, a stack of books laid on the pad, a language switch, my account with
+Renew all, the idle-timeout warning, the receipt, goodbye; a return without login with the
+receipt e-mailed; a locker pickup by door code; the staff screen's tabs. Files are
+``<lang>-NN-<step>.png`` in DIR. Each step names the screen it must reach; the exit code is 1
+if any step did not.
 
-The app is driven through its own window and input dispatch: against the real kiosk
-(kiosk.assembly.build_kiosk over the simulator fleet, kiosk/ui/autopilot_core.py) when `kiosk demo`
-passes the simulators' control APIs, else against the scripted demo session
-(kiosk/ui/demo_session.py), which needs no simulators (UI tests).
+Always against the REAL kiosk: kiosk.assembly.build_kiosk over the simulator fleet
+(simulators/fleet.py). `kiosk demo` passes its fleet's control clients and build_kiosk; called
+without them, ``run_autopilot`` starts a fleet of its own on free ports for the configured
+tables and stops it afterwards. There is no scripted stand-in for the core.
 Kivy is imported only inside ``run_autopilot`` (after kiosk/ui/boot.py configured it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from kiosk.demo.virtual_display import VirtualDisplay
 from kiosk.settings import Settings
 from kiosk.ui.boot import configure_kivy
-from kiosk.ui.presenters.attract import attract_view
 from kiosk.ui.presenters.views import Screen
 
 SETTLE_S = 0.0
@@ -62,31 +61,59 @@ def _drive(
     settings: Settings,
     out_dir: Path,
     languages: tuple[str, ...],
-    today: date | None,
+    controls: dict[str, Any],
+    build_kiosk: Callable[..., Any],
+) -> list[StepResult]:
+    from kiosk.demo.core_visit import drive
+
+    return asyncio.run(drive(settings, out_dir, languages, controls, build_kiosk))
+
+
+@contextlib.contextmanager
+def _own_fleet(settings: Settings, out_dir: Path) -> Iterator[tuple[Settings, dict[str, Any]]]:
+    """The configured simulators on free ports, for a caller that brought none: the kiosk's
+    settings pointed at them and their control clients."""
+    from simulators.control import ControlClient
+    from simulators.fleet import Fleet, FleetOptions
+
+    fleet = Fleet(settings, FleetOptions(any_ports=True, out_dir=out_dir / "sim-printer"))
+    fleet.start()
+    try:
+        controls = {name: ControlClient(url) for name, url in fleet.controls().items()}
+        yield fleet.kiosk_settings(), controls
+    finally:
+        fleet.stop()
+
+
+def _drive_somewhere(
+    settings: Settings,
+    out_dir: Path,
+    languages: tuple[str, ...],
     controls: dict[str, Any] | None,
     build_kiosk: Callable[..., Any] | None,
 ) -> list[StepResult]:
-    if controls is not None and build_kiosk is not None and settings.ils is not None:
-        from kiosk.demo.core_visit import drive
-
-        return asyncio.run(drive(settings, out_dir, languages, controls, today, build_kiosk))
-    from kiosk.demo.step_runner import AutopilotRun
-
-    return AutopilotRun(settings, attract_view(settings), out_dir, languages, today).run()
+    if build_kiosk is None:
+        from kiosk.assembly import build_kiosk
+    if controls is not None:
+        return _drive(settings, out_dir, languages, controls, build_kiosk)
+    with _own_fleet(settings, out_dir) as (simulated, own):
+        return _drive(simulated, out_dir, languages, own, build_kiosk)
 
 
 def run_autopilot(
     settings: Settings,
     out_dir: Path,
     languages: tuple[str, ...] = ("lt", "en"),
-    today: date | None = None,
     controls: dict[str, Any] | None = None,
     build_kiosk: Callable[..., Any] | None = None,
 ) -> int:
-    """Drive the visit once per language; 0 if every step reached its screen. With
-    ``controls`` (the simulators' control clients by name), ``build_kiosk``
-    (kiosk.assembly's: `kiosk demo` passes both) and an [ils] table, against the real kiosk
-    (kiosk/ui/autopilot_core.py); else the scripted demo session."""
+    """Drive the visit once per language on the real kiosk; 0 if every step reached its
+    screen. ``controls`` (the simulators' control clients by name) and ``build_kiosk``
+    (kiosk.assembly's) come from `kiosk demo`; without them a fleet of simulators is started
+    here for the configured tables (an [ils] table is needed either way)."""
+    if settings.ils is None:
+        print("the autopilot drives the real kiosk: the configuration needs an [ils] table")
+        return 1
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     display = None if os.environ.get("DISPLAY") else VirtualDisplay()
@@ -96,7 +123,7 @@ def run_autopilot(
         with tempfile.TemporaryDirectory(prefix="kiosk-kivy-") as home:
             configure_kivy(settings.ui, Path(home), headless=True)
             try:
-                results = _drive(settings, out_dir, languages, today, controls, build_kiosk)
+                results = _drive_somewhere(settings, out_dir, languages, controls, build_kiosk)
             except Exception:
                 # Kivy takes over stderr when its console log is off: report on the real one.
                 traceback.print_exc(file=sys.__stderr__)

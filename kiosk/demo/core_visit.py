@@ -11,7 +11,7 @@ receipt, goodbye; the same books returned without login, the receipt by e-mail (
 Lithuanian keyboard, kept by the mail catcher simulator); a locker pickup by door code and the
 door closed; the staff screen (a staff card and the staff PIN), a printer test, its tabs.
 
-Imported only after kiosk/ui/boot.configure_kivy (it imports Kivy through autopilot_run).
+Imported only after kiosk/ui/boot.configure_kivy (it imports Kivy through step_runner).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.core.lockers.service import LoadStarted
@@ -38,8 +39,8 @@ LOCKER_STAFF, LOCKER_STAFF_PIN = "2100000007", "7890"  # [lockers] staff_card_pa
 
 
 class Controller(Protocol):
-    """A simulator's control API (simulators.control.ControlClient; kiosk.ui never imports
-    the simulators, `kiosk demo` hands the clients in)."""
+    """A simulator's control API (simulators.control.ControlClient, by simulator name:
+    `kiosk demo` hands its fleet's in, kiosk/demo/autopilot.py starts a fleet otherwise)."""
 
     def call(self, action: str, **params: Any) -> Any: ...
 
@@ -75,8 +76,16 @@ class CodeCatcher:
 
 
 class CoreAutopilotRun(AutopilotRun):
-    def __init__(self, settings, kiosk, controls: dict[str, Controller], clock: OffsetClock, *args):  # type: ignore[no-untyped-def]
-        super().__init__(settings, kiosk.port.attract, *args, port=kiosk.port)
+    def __init__(
+        self,
+        settings: Any,
+        kiosk: Any,
+        controls: dict[str, Controller],
+        clock: OffsetClock,
+        out_dir: Path,
+        languages: tuple[str, ...],
+    ) -> None:
+        super().__init__(settings, out_dir, languages, kiosk.port)
         self.kiosk = kiosk
         self.clock = clock
         self.rfid = controls["rfid"]
@@ -337,12 +346,11 @@ async def drive(
     out_dir: Any,
     languages: tuple[str, ...],
     controls: dict[str, Controller],
-    today: Any,
     build_kiosk: Callable[..., Any],
 ) -> list:
     """The visit against the kiosk ``build_kiosk`` (kiosk.assembly's, handed in by `kiosk
     demo`: the UI never imports the composition) assembles on this loop."""
     clock = OffsetClock()
     async with build_kiosk(settings, clock=clock) as kiosk:
-        run = CoreAutopilotRun(settings, kiosk, controls, clock, out_dir, languages, today)
+        run = CoreAutopilotRun(settings, kiosk, controls, clock, out_dir, languages)
         return await run.run_async()

@@ -1,8 +1,9 @@
-"""The Kivy half of the autopilot: the step list and the clock-driven runner.
+"""The Kivy half of the autopilot: the clock-driven runner that plays a list of steps.
 
 Imported only after kiosk/ui/boot.configure_kivy. Steps run one per Kivy clock callback so
-the window draws between a tap and its screenshot; a controllable clock offset lets the idle
-warning appear without waiting a minute.
+the window draws between a tap and its screenshot; ``WaitFor`` markers poll for work the real
+core does in the background. The steps themselves (the visit) are kiosk/demo/core_visit.py's:
+the app is always bound to the real core's port.
 """
 
 from __future__ import annotations
@@ -10,21 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.core.window import Window
 
-from kiosk.demo import scripted_session as demo_session
 from kiosk.demo.autopilot import SETTLE_S, Step, StepResult
-from kiosk.demo.scripted_session import DemoSession
 from kiosk.demo.touches import find_button, flush_layout, tap
 from kiosk.i18n import Catalogs
 from kiosk.settings import Settings
 from kiosk.ui.app import KioskApp
 from kiosk.ui.presenters.intents import KioskPort
-from kiosk.ui.presenters.views import AttractView, Screen
 
 
 def _next_frame() -> None:
@@ -53,23 +50,19 @@ class AutopilotRun:
     def __init__(
         self,
         settings: Settings,
-        attract: AttractView,
         out_dir: Path,
         languages: tuple[str, ...],
-        today: date | None,
-        port: KioskPort | None = None,
+        port: KioskPort,
     ) -> None:
-        """``port``: the UI's port onto the real core (kiosk/ui/autopilot_core.py); the
-        scripted DemoSession when None."""
+        """``port``: the UI's port onto the real core (kiosk/ui/core_session.py)."""
         self.settings = settings
         self.out_dir = out_dir
         self.languages = languages
-        self.session = DemoSession(attract, today or date.today())
         self.offset = 0.0
         self._wait_since: float | None = None
         self._missed = False  # a required wait of the current step ran out
         self.app = KioskApp(
-            port or self.session,
+            port,
             Catalogs(),
             settings.ui,
             settings.kiosk.library_name,
@@ -80,13 +73,9 @@ class AutopilotRun:
         self._queue: list[tuple[str, Step]] = []
         self._done = 0
 
-    def run(self) -> list[StepResult]:
-        self._plan()
-        self.app.run()
-        return self.results
-
     async def run_async(self) -> list[StepResult]:
-        """The same, on the running asyncio loop the real core shares with the app."""
+        """Play every language's steps on the running asyncio loop the real core shares with
+        the app; the result of each step, in order."""
         self._plan()
         await self.app.async_run(async_lib="asyncio")
         return self.results
@@ -103,100 +92,16 @@ class AutopilotRun:
         flush_layout(layer)
         tap(find_button(layer, name, index))
 
-    def idle_until_warning(self) -> None:
-        ui = self.settings.ui
-        self.offset += ui.idle_timeout_s - ui.warning_s + 1
-        self.app._tick()
-
-    # -- the visit ------------------------------------------------------------------------
+    # -- the visit (kiosk/demo/core_visit.py) ----------------------------------------------
 
     def steps(self, language: str) -> list[Step]:
-        other = "en" if language != "en" else "lt"
-        tap, keys, session = self.tap, self.keys, self.session
-
-        def session_reads() -> None:
-            session.pad_reads(2)
-
-        return [
-            Step("attract", (lambda: self.app.set_language(language),), Screen.ATTRACT),
-            Step("identify-card", (tap("start"),), Screen.IDENTIFY),
-            Step("identify-pin", keys(demo_session.PATRON_CARD, "ok"), Screen.IDENTIFY),
-            Step("pin-typed", keys("12"), Screen.IDENTIFY),
-            Step("borrow-empty", keys("34", "ok"), Screen.CIRCULATION),
-            Step("borrow-two", (lambda: session.pad_reads(2),), Screen.CIRCULATION),
-            Step("borrow-stack", (lambda: session.pad_reads(2),), Screen.CIRCULATION),
-            Step(f"language-{other}", (tap(f"language:{other}"),), Screen.CIRCULATION),
-            Step("account", (tap("account"),), Screen.ACCOUNT),
-            Step("renew-all", (tap("renew_all"),), Screen.ACCOUNT),
-            Step("timeout-warning", (self.idle_until_warning,), Screen.ACCOUNT),
-            Step("timeout-extended", (tap("extend"),), Screen.ACCOUNT),
-            Step(
-                "receipt-choice",
-                (tap(f"language:{language}"), NEXT_FRAME, tap("done")),
-                Screen.RECEIPT,
-            ),
-            Step(
-                "receipt-email",
-                (tap("receipt:email"), NEXT_FRAME, *self.letters()),
-                Screen.RECEIPT,
-            ),
-            Step("goodbye", (tap("email:send"),), Screen.GOODBYE),
-            Step("back-to-attract", (tap("finish"),), Screen.ATTRACT),
-            Step(
-                "return-books",
-                (tap(f"language:{language}"), tap("return"), NEXT_FRAME, session_reads),
-                Screen.CIRCULATION,
-            ),
-            Step("return-done", (tap("done"),), Screen.RECEIPT),
-            Step("return-goodbye", (tap("receipt:none"),), Screen.GOODBYE),
-            Step(
-                "pickup-code",
-                (tap("finish"), NEXT_FRAME, tap(f"language:{language}"), tap("pickup")),
-                Screen.PICKUP,
-            ),
-            Step("pickup-open", keys(demo_session.DOOR_CODE, "ok"), Screen.PICKUP),
-            Step("pickup-closed", (session.door_closed,), Screen.PICKUP),
-            Step("pickup-done", (tap("cancel"),), Screen.ATTRACT),
-            Step(
-                "large-contrast",
-                (
-                    tap(f"language:{language}"),
-                    NEXT_FRAME,
-                    tap("start"),
-                    NEXT_FRAME,
-                    tap("toggle:contrast"),
-                    tap("toggle:large_text"),
-                ),
-                Screen.IDENTIFY,
-            ),
-            Step(
-                "staff-devices",
-                (
-                    *keys(demo_session.STAFF_CARD, "ok"),
-                    NEXT_FRAME,
-                    *keys(demo_session.STAFF_PIN, "ok"),
-                ),
-                Screen.STAFF,
-            ),
-            Step("staff-test-printer", (self.test_printer,), Screen.STAFF),
-            Step("staff-lockers", (tap("tab:lockers"),), Screen.STAFF),
-            Step("staff-outbox", (tap("tab:outbox"),), Screen.STAFF),
-            Step("staff-settings", (tap("tab:settings"),), Screen.STAFF),
-            Step("end", (tap("leave"),), Screen.ATTRACT),
-        ]
+        raise NotImplementedError
 
     def tap(self, name: str) -> Callable[[], None]:
         return lambda: self.press(name)
 
     def keys(self, digits: str, *then: str) -> tuple[Callable[[], None], ...]:
         return tuple(self.tap(f"key:{key}") for key in (*digits, *then))
-
-    def letters(self) -> tuple[Callable[[], None], ...]:
-        address = ("r", "ū", "t", "a", "@", "p", "a", "š", "t", "a", "s", ".lt")
-        return tuple(self.tap(f"key:{key}") for key in address)
-
-    def test_printer(self) -> None:
-        self.press("row:action", index=2)
 
     # -- the runner -----------------------------------------------------------------------
 
