@@ -28,6 +28,7 @@ from kiosk.commands.common import (
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
 from kiosk.core.ports import LibrarySystem
 from kiosk.core.privacy import mask_card
+from kiosk.core.vocabulary import ItemStatus
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -189,6 +190,7 @@ def run_item(args: argparse.Namespace) -> int:
     async def action(ils: LibrarySystem) -> int:
         item = await ils.item(args.item)
         _print(item)
-        return _refusal(item.circulation_status not in ("01", "13"), item.screen_messages)
+        known = item.circulation_status not in (ItemStatus.OTHER, ItemStatus.MISSING)
+        return _refusal(known, item.screen_messages)
 
     return _run(args, action)
