@@ -27,6 +27,7 @@ class RegistrationSection(Section):
     desk_email: str = ""  # desk only
     desk_number_prefix: str = Field(default="K", pattern=r"^[A-Z0-9]{1,6}$")
     desk_ledger_file: str = "registration-desk.sqlite"
+    queue_file: str = "registration.sqlite"  # applications held while being sent
     timeout_s: float = Field(default=10.0, gt=0, le=120)
     parent_consent_age: int = Field(default=16, ge=0, le=21)
     optional_fields: list[OptionalField] = Field(default_factory=lambda: ["phone"])

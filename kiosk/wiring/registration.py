@@ -3,6 +3,7 @@
 Builds the Koha, FOLIO or desk-mail backend with plain arguments; the desk backend reuses the
 [smtp] mail server and keeps its ledger in [kiosk] data_dir. Returns None when the kiosk has
 no [registration] table (the screens then offer no registration).
+registration_queue_from(settings): the queue file that holds applications while they are sent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from backend_sync.registration.desk import DeskRegistration
 from backend_sync.registration.desk_ledger import DeskLedger
 from backend_sync.registration.folio import FolioRegistration
 from backend_sync.registration.koha import KohaRegistration
+from backend_sync.registration.queue import RegistrationQueueFile
 from kiosk.core.clock import SystemClock
 from kiosk.core.registration import Field, RegistrationPort, Rules
 from kiosk.settings.loader import ConfigError
@@ -69,3 +71,19 @@ def registration_from(
         from_name=smtp.from_name,
         today=today or (lambda: clock.now().date()),
     )
+
+
+def registration_queue_path(settings: Settings) -> Path | None:
+    """[registration] queue_file, under [kiosk] data_dir unless absolute."""
+    section = settings.registration
+    if section is None:
+        return None
+    path = Path(section.queue_file)
+    return path if path.is_absolute() else Path(settings.kiosk.data_dir) / path
+
+
+def registration_queue_from(settings: Settings) -> RegistrationQueueFile | None:
+    path = registration_queue_path(settings)
+    if path is None or settings.registration is None:
+        return None
+    return RegistrationQueueFile(path, settings.registration.backend)

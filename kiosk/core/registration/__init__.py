@@ -21,6 +21,17 @@ from kiosk.core.registration.model import (
     Submitted,
 )
 from kiosk.core.registration.port import RegistrationPort
+from kiosk.core.registration.sending import (
+    Queued,
+    QueueState,
+    Refused,
+    RegistrationQueue,
+    RegistrationRecorder,
+    ResendReport,
+    Sent,
+    resend_pending,
+    send_or_queue,
+)
 from kiosk.core.registration.service import new_idempotency_key, submit_once
 from kiosk.core.registration.validation import (
     Problem,
@@ -41,16 +52,25 @@ __all__ = [
     "ExistingRecord",
     "Field",
     "Problem",
+    "QueueState",
+    "Queued",
     "RefusalReason",
+    "Refused",
     "RegistrationError",
     "RegistrationPort",
+    "RegistrationQueue",
+    "RegistrationRecorder",
     "Rejected",
     "RemoteProtocolError",
+    "ResendReport",
     "Rules",
+    "Sent",
     "Submitted",
     "age_on",
     "check_application",
     "new_idempotency_key",
     "parent_consent_required",
+    "resend_pending",
+    "send_or_queue",
     "submit_once",
 ]
