@@ -17,63 +17,22 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from backend_sync.sip2.client import Sip2Client, Sip2Config
-from backend_sync.sip2.connection import Endpoint, Wire
-from backend_sync.sip2.mapping import Terminal
 from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.replayer import Replayer, ReplayPolicy
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from backend_sync.store.sync_worker import Backoff, SyncWorker
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
-from kiosk.core.clock import Clock, SystemClock, wall_time
+from kiosk.core.circulation.offline_policy import OfflineMode, OfflinePolicy
+from kiosk.core.circulation.pad import Pad
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.session import IdleTimer
+from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.library_pool import LibraryPool
-from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
 from kiosk.core.outbox import Outbox
-from kiosk.core.pad import Pad
 from kiosk.core.ports import LibrarySystem
-from kiosk.core.session import IdleTimer
 from kiosk.settings.circulation import CirculationSection
-from kiosk.settings.ils import IlsSection
 from kiosk.settings.model import Settings
-
-
-def sip2_config(ils: IlsSection) -> Sip2Config:
-    return Sip2Config(
-        endpoint=Endpoint(
-            host=ils.host,
-            port=ils.port,
-            tls=ils.tls,
-            tls_verify=ils.tls_verify,
-            ca_file=ils.tls_ca_file,
-            cert_file=ils.tls_cert_file,
-            key_file=ils.tls_key_file,
-            connect_timeout_s=ils.timeout_s,
-        ),
-        wire=Wire(
-            encoding=ils.encoding,
-            terminator=b"\r\n" if ils.terminator == "CRLF" else b"\r",
-            error_detection=ils.error_detection,
-            timeout_s=ils.timeout_s,
-            retries=ils.retries,
-        ),
-        terminal=Terminal(
-            institution=ils.institution,
-            location=ils.location,
-            terminal_password=ils.terminal_password.get_secret_value(),
-            nb_due_date=ils.nb_due_date,
-        ),
-        username=ils.username,
-        password=ils.password.get_secret_value(),
-        keepalive_s=ils.keepalive_s,
-    )
-
-
-def build_library_system(ils: IlsSection, zone: str | None = None) -> Sip2Client:
-    """The SIP2 client of [ils]; its transaction dates are wall time in ``zone`` (the library's
-    [kiosk] timezone), as SIP2 dates are local time at the ACS."""
-    return Sip2Client(sip2_config(ils), clock=wall_time(zone))
-
+from kiosk.wiring.library import session_library_from
 
 # -- circulation (issue 6): the rules, the offline policy and the service ------------------
 
@@ -116,14 +75,7 @@ def build_circulation(
     """The circulation service from the settings. ``library`` defaults to the SIP2 client of
     [ils]; ``hooks`` go to Ports (receipts, on_view, on_alert, translate)."""
     if library is None:
-        if settings.ils is None:
-            raise ValueError("circulation needs an [ils] table")
-        ils, zone = settings.ils, settings.kiosk.timezone
-        library = (
-            LibraryPool([build_library_system(ils, zone) for _ in range(ils.connections)])
-            if ils.connections > 1
-            else build_library_system(ils, zone)
-        )
+        library = session_library_from(settings)
     ports = Ports(
         library=library,
         outbox=outbox,

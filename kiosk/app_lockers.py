@@ -17,12 +17,13 @@ from pathlib import Path
 from backend_sync.lockers.runner import LockerRunner, utc_now
 from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore, SqliteOutbox
-from kiosk.app import build_library_system, store_path
+from kiosk.app import store_path
 from kiosk.core.health import ActivityRecorder, HealthReporter
 from kiosk.core.lockers.ports import RandomSource
 from kiosk.core.ports import LibrarySystem
 from kiosk.settings.lockers import LockersSection
 from kiosk.settings.model import Settings
+from kiosk.wiring.library import library_from
 
 
 def build_lockers(
@@ -52,7 +53,7 @@ def build_lockers(
     state_file = Path(settings.kiosk.data_dir) / section.state_file  # (absolute stays so)
     store = SqliteLockerStore(state_file)  # the files first: they are what may refuse
     outbox = SqliteOutbox(OutboxStore(open_store(store_path(settings))))
-    library = library or build_library_system(settings.ils, settings.kiosk.timezone)  # type: ignore[arg-type]
+    library = library or library_from(settings)
     loop = LoopThread(timeout_s=max(30.0, (settings.ils.timeout_s if settings.ils else 10) * 4))
     location = section.pickup_location or (settings.ils.location if settings.ils else "")
     ils = LockerLibrary(library, loop, location, outbox=outbox, kiosk_id=settings.kiosk.id)

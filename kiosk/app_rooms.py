@@ -15,20 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from kiosk.app import build_library_system
-from kiosk.settings.ils import IlsSection
 from kiosk.settings.model import Settings
+from kiosk.wiring.library import library_from
 
 
 class IlsPatrons:
     """The rooms' PatronDirectory over the ILS: one SIP2 patron lookup per card, on its own
     loop in a worker thread (the room desk is synchronous; the SIP2 client is async)."""
 
-    def __init__(self, ils: IlsSection, zone: str) -> None:
-        self.ils = ils
-        self.zone = zone
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
 
     def patron_by_card(self, card: str) -> Any:
         from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +35,7 @@ class IlsPatrons:
         from kiosk.core.rooms.patrons import patron_from_ils
 
         async def lookup() -> Any:
-            client = build_library_system(self.ils, self.zone)
+            client = library_from(self.settings)
             try:
                 return await client.patron(card)
             finally:
@@ -78,15 +75,11 @@ def build_rooms(
     port with it: ``RoomsFlow(port, build_rooms(settings), now=...)``."""
     if settings.rooms is None:
         return None
-    from kiosk.commands.rooms import open_rooms
     from kiosk.core.rooms.patrons import KnownPatrons
+    from kiosk.wiring.rooms import rooms_from
 
-    rooms = open_rooms(settings, ZoneInfo(settings.kiosk.timezone))
-    patrons = (
-        IlsPatrons(settings.ils, settings.kiosk.timezone)
-        if settings.ils is not None
-        else KnownPatrons()
-    )
+    rooms = rooms_from(settings)
+    patrons = IlsPatrons(settings) if settings.ils is not None else KnownPatrons()
     return RoomsParts(
         rooms,
         patrons,

@@ -36,13 +36,12 @@ from typing import Any
 
 from kiosk.app import (
     build_circulation,
-    build_library_system,
     build_local_store,
     build_sync_worker,
     run_session_timer,
 )
 from kiosk.app_lockers import build_lockers
-from kiosk.core.circulation import CirculationService
+from kiosk.core.circulation.service import CirculationService
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
 from kiosk.core.lockers.doors import DoorEvent, Transition
@@ -52,6 +51,8 @@ from kiosk.i18n import Catalogs
 from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
 from kiosk.staff_desk import StaffDesk, mail_server
+from kiosk.wiring.library import library_from, session_library_from
+from kiosk.wiring.rfid import reader_from
 
 log = logging.getLogger("knygomatas.kiosk")
 
@@ -174,23 +175,11 @@ def _receipt_desks(
     return desk
 
 
-def _reader(settings: Settings) -> Any:
-    from device_drivers.rfid.feig_reader import FeigReader
-
-    section = settings.rfid
-    assert section is not None
-    return FeigReader(
-        section.url, baudrate=section.baudrate, parity=section.parity,
-        address=section.bus_address, timeout_s=section.timeout_s,
-        line_retries=section.line_retries,
-    )  # fmt: skip
-
-
 def _devices(settings: Settings, stack: contextlib.ExitStack) -> tuple[Any, Any, Any]:
     """The pad, the printer and the mailer the tables name (None for the others)."""
     pad = printer = mailer = None
     if settings.rfid is not None:
-        reader = _reader(settings)
+        reader = reader_from(settings)
         stack.callback(reader.close)
         pad = RfidPad(reader, settings.rfid)
     if settings.printer is not None:
@@ -264,7 +253,7 @@ async def _start_lockers(kiosk: Kiosk, telemetry: Any, stack: contextlib.AsyncEx
 
 async def _start_worker(kiosk: Kiosk, outbox: Any, stack: contextlib.AsyncExitStack) -> None:
     assert kiosk.settings.ils is not None
-    library = build_library_system(kiosk.settings.ils, kiosk.settings.kiosk.timezone)
+    library = library_from(kiosk.settings)
     stack.push_async_callback(library.close)
     worker = build_sync_worker(kiosk.settings, kiosk.store, library)
     outbox.on_added = worker.wake
@@ -280,6 +269,7 @@ async def _start_worker(kiosk: Kiosk, outbox: Any, stack: contextlib.AsyncExitSt
 
 def _ui_port(settings: Settings, attract: Any, clock: Clock, health: HealthFanout) -> Any:
     from kiosk.ui.core_session import CoreSession
+    from kiosk.ui.presenters.attract import attract_view
 
     port = CoreSession(None, attract or attract_view(settings), now=clock.now)  # type: ignore[arg-type]
     health.targets.append(_OnLoop(port, asyncio.get_running_loop()))
@@ -312,7 +302,7 @@ async def build_kiosk(
             stats = MetricsStatistics(telemetry, stats)
         pad, printer, mailer = _devices(settings, devices)
         port = _ui_port(settings, attract, clock, health)
-        library = _session_library(settings)
+        library = session_library_from(settings)
         stack.push_async_callback(library.close)
         language = ScreenLanguage(settings, port)
         receipt_desks = _receipt_desks(language, printer, mailer, health)
@@ -335,25 +325,13 @@ async def build_kiosk(
         yield kiosk
 
 
-def _session_library(settings: Settings) -> Any:
-    """The session's ILS: one SIP2 client, or a pool of ``[ils] connections`` of them."""
-    assert settings.ils is not None
-    if settings.ils.connections > 1:
-        from kiosk.core.library_pool import LibraryPool
-
-        return LibraryPool(
-            [build_library_system(settings.ils) for _ in range(settings.ils.connections)]
-        )
-    return build_library_system(settings.ils)
-
-
 async def _start_monitoring(
     kiosk: Kiosk, monitoring: Any, stack: contextlib.AsyncExitStack
 ) -> None:
     """The endpoint with probes over the kiosk's own adapters, plus one SIP2 client of its
     own for the status probe (a status must not queue behind a patron's checkout)."""
     assert kiosk.settings.ils is not None
-    status_client = build_library_system(kiosk.settings.ils)
+    status_client = library_from(kiosk.settings)
     stack.push_async_callback(status_client.close)
     probes = _probes(kiosk, status_client, asyncio.get_running_loop())
     monitoring.poller.probes.extend(_fanned(probes, monitoring.telemetry, kiosk.health))

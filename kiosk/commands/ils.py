@@ -16,7 +16,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from kiosk.app import build_library_system
 from kiosk.commands.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -29,6 +28,7 @@ from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
 from kiosk.core.ports import LibrarySystem
 from kiosk.core.privacy import mask_card
 from kiosk.core.vocabulary import ItemStatus
+from kiosk.wiring.library import library_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -106,10 +106,9 @@ def _run(args: argparse.Namespace, action: Callable[[LibrarySystem], Awaitable[i
         raise CommandError(
             "the configuration has no [ils] table (see config/kiosk.example.toml)", EXIT_USAGE
         )
-    ils = settings.ils
 
     async def main() -> int:
-        client = build_library_system(ils)
+        client = library_from(settings)
         try:
             return await action(client)
         finally:

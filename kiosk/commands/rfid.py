@@ -32,6 +32,7 @@ from kiosk.commands.common import (
     settings_from,
 )
 from kiosk.settings.rfid import RfidSection
+from kiosk.wiring.rfid import reader_from
 
 MODEL_CHOICES = ("auto", "iso28560-3", "iso28560-2")
 
@@ -141,17 +142,11 @@ def run_encode(args: argparse.Namespace) -> int:
 
 
 def open_reader(args: argparse.Namespace) -> tuple[RfidSection, FeigReader, LibraryTags]:
-    section = settings_from(args).rfid
+    settings = settings_from(args)
+    section = settings.rfid
     if section is None:
         raise CommandError("the configuration has no [rfid] table", EXIT_USAGE)
-    reader = FeigReader(
-        section.url,
-        baudrate=section.baudrate,
-        parity=section.parity,
-        address=section.bus_address,
-        timeout_s=section.timeout_s,
-        line_retries=section.line_retries,
-    )
+    reader = reader_from(settings)
     security = SecurityPair(section.afi_checked_in, section.afi_checked_out, section.use_eas)
     tags = LibraryTags(
         reader,

@@ -4,7 +4,7 @@ list, availability (the room board), bookings (staff: the day by room), book, ca
 refresh, queue. Reads come from the local cache after a refresh attempt, so they answer (marked
 "possibly stale") when the booking system is down; book and cancel need it. The patron is the
 one the ILS names for --card; staff may book for someone the ILS does not reach with --name and
---email (an admin booking). Wires the adapters itself until kiosk/app.py takes rooms over.
+--email (an admin booking). The adapters come from the wiring (kiosk/wiring/rooms.py).
 """
 
 from __future__ import annotations
@@ -12,13 +12,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from datetime import datetime, time, timedelta
-from pathlib import Path
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from backend_sync.rooms.cache import RoomsCache
-from backend_sync.rooms.libcal_client import LibCalClient, LibCalRequestError
-from backend_sync.rooms.sync import CachedRooms
+from backend_sync.rooms.libcal_client import LibCalRequestError
 from kiosk.commands.common import (
     EXIT_REFUSED,
     EXIT_UNREACHABLE,
@@ -30,11 +27,11 @@ from kiosk.core.privacy import mask_card
 from kiosk.core.rooms.board import room_now
 from kiosk.core.rooms.desk import RoomDesk
 from kiosk.core.rooms.errors import BookingSystemUnavailable, RoomsError
-from kiosk.core.rooms.model import Booking, CategoryRules, Patron
+from kiosk.core.rooms.model import Booking, Patron
 from kiosk.core.rooms.patrons import KnownPatrons, patron_from_ils
 from kiosk.core.rooms.rules import merge
 from kiosk.settings import Settings
-from kiosk.settings.rooms import RoomRulesSection, RoomsSection
+from kiosk.wiring.rooms import rooms_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -86,44 +83,11 @@ class _Context:
             raise CommandError("the configuration has no [rooms] table", EXIT_USAGE)
         self.tz = ZoneInfo(self.settings.kiosk.timezone)
         self.now = _now(args.now, self.tz)
-        self.rooms = open_rooms(self.settings, self.tz)
+        self.rooms = rooms_from(self.settings)
 
     def close(self) -> None:
         self.rooms.system.close()  # type: ignore[attr-defined]
         self.rooms.cache.close()
-
-
-def open_rooms(settings: Settings, tz: ZoneInfo) -> CachedRooms:
-    rooms = settings.rooms
-    assert rooms is not None
-    client = LibCalClient(
-        rooms.base_url.removesuffix("/1.1").removesuffix("/1.1/"),
-        rooms.client_id,
-        rooms.client_secret.get_secret_value(),
-        tz=tz,
-        rules_for=lambda cid: rules_of(rooms, cid),
-        timeout_s=rooms.timeout_s,
-        retries=rooms.retries,
-        backoff_s=rooms.backoff_s,
-        page_limit=rooms.page_limit,
-        ids_per_request=rooms.ids_per_request,
-    )
-    path = Path(rooms.cache_file)
-    if not path.is_absolute():
-        path = Path(settings.kiosk.data_dir) / path
-    return CachedRooms(
-        client,
-        RoomsCache(path),
-        location_ids=tuple(rooms.location_ids),
-        refresh_every=timedelta(seconds=rooms.refresh_s),
-        static_every=timedelta(seconds=rooms.static_refresh_s),
-        stale_after=timedelta(seconds=rooms.stale_after_s),
-    )
-
-
-def rules_of(rooms: RoomsSection, cid: int) -> CategoryRules:
-    section: RoomRulesSection = rooms.category_rules.get(cid, rooms.rules)
-    return CategoryRules(**section.model_dump())
 
 
 def _run(args: argparse.Namespace, action) -> int:
@@ -165,11 +129,11 @@ def _desk(ctx: _Context, args: argparse.Namespace) -> tuple[RoomDesk, str]:
 def _ils_patron(settings: Settings, card: str) -> Patron | None:
     if settings.ils is None:
         raise CommandError("--card needs the [ils] table (or use --name and --email)", EXIT_USAGE)
-    from kiosk.app import build_library_system
     from kiosk.core.errors import LibrarySystemError
+    from kiosk.wiring.library import library_from
 
     async def lookup():
-        client = build_library_system(settings.ils)
+        client = library_from(settings)
         try:
             return await client.patron(card)
         finally:

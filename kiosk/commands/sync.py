@@ -26,7 +26,7 @@ from typing import Any
 from backend_sync.store.database import StoreError, open_store
 from backend_sync.store.outbox import OutboxStore
 from backend_sync.store.replayer import Replayer, ReplayPolicy
-from kiosk.app import build_library_system, store_path
+from kiosk.app import store_path
 from kiosk.commands.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -37,6 +37,7 @@ from kiosk.commands.common import (
 )
 from kiosk.core.privacy import mask_card
 from kiosk.settings import Settings
+from kiosk.wiring.library import library_from
 
 REPORT_COLUMNS = (
     "rejected_at", "happened_at", "kind", "card", "item_id", "offline", "reason",
@@ -92,7 +93,7 @@ def run_flush(args: argparse.Namespace) -> int:
     policy = ReplayPolicy(ils.honours_no_block, section.replay_window, section.live_grace_s)
 
     async def flush() -> Any:
-        client = build_library_system(ils)
+        client = library_from(settings)
         try:
             return await Replayer(store, client, policy).run_pass()
         finally:

@@ -15,11 +15,8 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
-from backend_sync.rooms.libcal_client import LibCalClient
 from backend_sync.sip2.client import Sip2Client
-from device_drivers.rfid.feig_reader import FeigReader
 from kiosk.core.lockers.ports import DeviceUnavailable
 from kiosk.settings import Settings
 from kiosk.telemetry.probes import (
@@ -32,9 +29,12 @@ from kiosk.telemetry.probes import (
     smtp_probe,
 )
 from kiosk.telemetry.registry import Telemetry
+from kiosk.wiring.library import library_from
 from kiosk.wiring.locks import lock_bank_from
 from kiosk.wiring.notify import smtp_sender_from
 from kiosk.wiring.printer import printer_from
+from kiosk.wiring.rfid import reader_from
+from kiosk.wiring.rooms import libcal_client_from
 
 ILS_STATUS_TIMEOUT_S = 30.0
 
@@ -91,20 +91,14 @@ class StandaloneProbes:
         section = self.settings.rfid
         if section is None:
             return
-        reader = FeigReader(
-            section.url, baudrate=section.baudrate, parity=section.parity,
-            address=section.bus_address, timeout_s=section.timeout_s,
-            line_retries=section.line_retries,
-        )  # fmt: skip
+        reader = reader_from(self.settings)
         self._closers.append(reader.close)
         self.probes.append(reader_probe(reader))
 
     def _ils(self) -> None:
         if self.settings.ils is None:
             return
-        from kiosk.app import build_library_system  # the one place SIP2 settings are mapped
-
-        client: Sip2Client = build_library_system(self.settings.ils, self.settings.kiosk.timezone)
+        client: Sip2Client = library_from(self.settings)
         loop = _LoopThread()
 
         def close() -> None:
@@ -119,11 +113,7 @@ class StandaloneProbes:
         rooms = self.settings.rooms
         if rooms is None:
             return
-        client = LibCalClient(
-            rooms.base_url.removesuffix("/").removesuffix("/1.1"), rooms.client_id,
-            rooms.client_secret.get_secret_value(), tz=ZoneInfo(self.settings.kiosk.timezone),
-            timeout_s=rooms.timeout_s, retries=0,
-        )  # fmt: skip
+        client = libcal_client_from(self.settings, retries=0)
         self._closers.append(client.close)
         self.probes.append(booking_probe(client))
 

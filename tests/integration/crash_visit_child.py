@@ -39,14 +39,14 @@ from backend_sync.store.replayer import Replayer, ReplayPolicy
 from device_drivers.rfid.feig_reader import FeigReader
 from kiosk.app import (
     build_circulation,
-    build_library_system,
     build_local_store,
     build_sync_worker,
 )
-from kiosk.core.circulation import CirculationService
-from kiosk.core.session import LineStatus, SessionView, State
+from kiosk.core.circulation.service import CirculationService
+from kiosk.core.circulation.session import LineStatus, SessionView, State
 from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
+from kiosk.wiring.library import library_from
 from simulators.control import ControlClient
 
 STACK = 3  # items per visit, each item lent at most once in the whole run
@@ -134,7 +134,7 @@ class Journal:
 async def recover(settings: Settings, store: OutboxStore, setup: dict[str, Any]) -> None:
     """Run the replayer until nothing is pending (waiting out the dead process's grace)."""
     assert settings.ils is not None
-    library = build_library_system(settings.ils)
+    library = library_from(settings)
     replayer = Replayer(store, library, ReplayPolicy(live_grace_s=setup["live_grace_s"]))
     try:
         for _ in range(400):
@@ -228,7 +228,7 @@ async def visits(setup: dict[str, Any], final: bool) -> None:
     say("recovered")
 
     journal = Journal(setup["journal"])
-    library, worker_library = (build_library_system(settings.ils) for _ in range(2))
+    library, worker_library = (library_from(settings) for _ in range(2))
     worker = build_sync_worker(settings, store, worker_library)
     outbox.on_added = worker.wake
     reader = FeigReader(settings.rfid.url, timeout_s=1.0)

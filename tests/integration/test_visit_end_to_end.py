@@ -25,16 +25,17 @@ from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.replayer import Replayer
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.app import build_circulation, build_library_system
-from kiosk.core.circulation import CirculationService
+from kiosk.app import build_circulation
+from kiosk.core.circulation.service import CirculationService
+from kiosk.core.circulation.session import Activity, LineStatus, State
+from kiosk.core.circulation.visit import StaffAlert
 from kiosk.core.outbox import EntryState
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.receipts import Receipt
-from kiosk.core.session import Activity, LineStatus, State
-from kiosk.core.visit import StaffAlert
 from kiosk.i18n import Catalogs
 from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
+from kiosk.wiring.library import library_from
 from kiosk.wiring.printer import printer_from
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rfid_pad import PadTimings, SimTag
@@ -131,7 +132,7 @@ def visit(
         def desk(session_id: str, receipt: Receipt) -> ReceiptDesk:
             return ReceiptDesk(session_id, receipt, texts, printer, None, lambda e: None)
 
-        library = build_library_system(settings.ils)
+        library = library_from(settings)
         service = build_circulation(
             settings,
             outbox=SqliteOutbox(rig.store),
@@ -320,7 +321,7 @@ def replay_twice(rig: Rig) -> None:
     async def main() -> None:
         settings = rig.settings()
         assert settings.ils
-        library = build_library_system(settings.ils)
+        library = library_from(settings)
         try:
             replayer = Replayer(rig.store, library)
             await replayer.run_pass()

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import pytest
 
 from backend_sync.lockers.ils_port import UNREACHABLE, LockerLibrary, LoopThread, StaffByIls
-from kiosk.app import build_library_system
 from kiosk.core.errors import LibraryUnavailable
 from kiosk.core.lockers.ports import Checkout, HoldCheckin
 from kiosk.settings.ils import IlsSection
+from kiosk.wiring.library import sip2_client_from
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.outbox_fake import FakeOutbox
 
@@ -35,7 +35,7 @@ def port_for(sim: IlsSimulator, outbox: FakeOutbox | None = None) -> LockerLibra
         institution="AVB", location="KNYGOMATAS-1", encoding="utf-8", timeout_s=3, retries=0,
     )  # fmt: skip
     return LockerLibrary(
-        build_library_system(section), LoopThread(timeout_s=20), "KNYGOMATAS-1",
+        sip2_client_from(section), LoopThread(timeout_s=20), "KNYGOMATAS-1",
         outbox=outbox, kiosk_id="k1",
     )  # fmt: skip
 

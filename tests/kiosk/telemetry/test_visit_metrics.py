@@ -17,9 +17,9 @@ from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.app import build_circulation, build_library_system
+from kiosk.app import build_circulation
+from kiosk.core.circulation.session import LineStatus
 from kiosk.core.receipt_delivery import ReceiptDesk
-from kiosk.core.session import LineStatus
 from kiosk.i18n import Catalogs
 from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
@@ -28,6 +28,7 @@ from kiosk.telemetry.http import MetricsServer
 from kiosk.telemetry.probes import Poller, outbox_probe, printer_probe
 from kiosk.telemetry.registry import Telemetry
 from kiosk.telemetry.statistics import MetricsStatistics
+from kiosk.wiring.library import library_from
 from kiosk.wiring.printer import printer_from
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rfid_pad import PadTimings
@@ -102,7 +103,7 @@ def test_visit_counts_in_the_scraped_metrics(sims, tmp_path: Path) -> None:
     async def main() -> None:
         reader = FeigReader(settings.rfid.url, timeout_s=2.0)
         texts = Catalogs().translator("lt")
-        library = build_library_system(settings.ils)
+        library = library_from(settings)
         service = build_circulation(
             settings, outbox=SqliteOutbox(store), library=library,
             pad=RfidPad(reader, settings.rfid),
