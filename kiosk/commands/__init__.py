@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "kiosk.commands.privacy",
     "kiosk.commands.stats",
     "kiosk.commands.staff",
+    "kiosk.commands.registration",
     "kiosk.telemetry.cli",
     "kiosk.commands.run",
     "kiosk.commands.sim",
