@@ -11,7 +11,7 @@ and Renew all, Done, the receipt (printed every tenth visit, else none), goodbye
 same books returned without a card, the pad cleared. Resident memory is sampled (after a
 full garbage collection) after the first visit (two sessions) and every 100 sessions. Prints
 one JSON line.
-Lives outside kiosk/ui because it builds the whole kiosk (kiosk.commands.run.assemble_app).
+Lives outside kiosk/ui because it builds the whole kiosk (kiosk.wiring.touch_app.assemble_app).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.core.session import Activity, LineStatus, State
+from kiosk.core.circulation.session import Activity, LineStatus, State
 from kiosk.settings import Settings
 from simulators.control import ControlClient
 
@@ -209,7 +209,7 @@ class Visits:
 
 
 async def measure(settings: Settings, controls: dict[str, str], sessions: int) -> dict:
-    from kiosk.commands.run import assemble_app
+    from kiosk.wiring.touch_app import assemble_app
 
     async with contextlib.AsyncExitStack() as stack:
         app, kiosk = await assemble_app(settings, stack, speech=False)

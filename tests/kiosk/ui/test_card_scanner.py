@@ -1,4 +1,4 @@
-"""The [scanner] table as `kiosk run` wires it (kiosk.commands.run._read_cards): a keyboard-wedge
+"""The [scanner] table as `kiosk run` wires it (kiosk.wiring.touch_app.read_cards): a keyboard-wedge
 scanner typing a card number and Enter into the app's key events presents the card at once,
 from the attract screen or over half-typed digits; a person typing on the keypad never makes
 a scan; a serial scanner over a real pseudo-terminal presents its card on the app's loop."""
@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from kiosk.commands.run import _read_cards
-from kiosk.demo.scripted_session import PATRON_CARD
 from kiosk.settings import Settings
 from kiosk.settings.scanner import ScannerSection
 from kiosk.ui.presenters.views import Screen
+from kiosk.wiring.touch_app import read_cards
 from simulators.pty_link import PtyLink
+from tests.kiosk.ui.scripted_port import PATRON_CARD
 
 ENTER = 13
 
@@ -31,7 +31,7 @@ def wire(harness, section: ScannerSection) -> contextlib.AsyncExitStack:
     stack = contextlib.AsyncExitStack()
 
     async def start() -> None:
-        _read_cards(Settings(scanner=section), harness.app, stack)
+        read_cards(Settings(scanner=section), harness.app, stack)
 
     asyncio.run(start())
     return stack
@@ -55,7 +55,7 @@ def test_a_person_typing_on_the_keypad_is_not_a_scan(harness) -> None:
 
 
 def test_on_the_load_lockers_tab_a_scanned_item_is_loaded(harness) -> None:
-    from kiosk.demo.scripted_session import STAFF_CARD, STAFF_PIN
+    from tests.kiosk.ui.scripted_port import STAFF_CARD, STAFF_PIN
 
     wire(harness, ScannerSection(kind="keyboard", card_pattern="^[0-9]{5,14}$"))
     harness.tap("start")
@@ -80,7 +80,7 @@ def test_a_serial_scanner_presents_its_card_on_the_apps_loop() -> None:
     async def scan() -> None:
         async with contextlib.AsyncExitStack() as stack:
             section = ScannerSection(kind="serial", url=link.slave_path)
-            _read_cards(Settings(scanner=section), app, stack)
+            read_cards(Settings(scanner=section), app, stack)
             await asyncio.sleep(0.3)  # the scanner's thread opens the port
             link.write(b"2100000001\r12\r")  # a card, then a short code that is nothing
             for _ in range(100):

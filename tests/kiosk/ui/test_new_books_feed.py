@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from kiosk.commands.run import _keep_new_books_fresh
 from kiosk.settings import Settings
 from kiosk.settings.ui import UiSection
 from kiosk.ui.presenters.views import BookCard, Screen
+from kiosk.wiring.touch_app import keep_new_books_fresh
 from simulators.feeds.model import demo_model
 from simulators.feeds.server import FeedSimulator
 
@@ -32,7 +32,7 @@ def test_the_feeds_books_replace_the_configured_ones_on_the_attract_screen(harne
 
         async def first_fetch() -> None:
             async with contextlib.AsyncExitStack() as stack:
-                _keep_new_books_fresh(Settings(ui=ui), harness.app, stack)
+                keep_new_books_fresh(Settings(ui=ui), harness.app, stack)
                 for _ in range(200):
                     if harness.app.new_books:
                         return

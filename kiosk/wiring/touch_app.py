@@ -1,0 +1,209 @@
+"""The touch app as `kiosk run` starts it, over the kiosk the settings describe: the real core
+(kiosk.assembly.build_kiosk), the room screens in front of the session port, espeak-ng, the
+headphone jack, the new-books feed and the card scanners. The one place where these parts of
+the touch app are built from the settings; `kiosk run`, `kiosk demo` and `kiosk bench
+ui-memory` call ``assemble_app``.
+
+Must never block the event loop (the scanner, the jack and the feed run on their own threads
+or tasks) or start anything that ``stack`` does not stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime
+
+from kiosk.settings import Settings
+
+
+async def assemble_app(
+    settings: Settings,
+    stack: contextlib.AsyncExitStack,
+    *,
+    demo_session: bool = False,
+    speech: bool = True,
+):
+    """The touch app over the kiosk the settings describe, as `kiosk run` starts it: the
+    real core (kiosk.assembly.build_kiosk, its parts stopped by ``stack``; on the showroom's
+    in-process ILS simulator with ``demo_session`` or no [ils]), the room screens, espeak-ng
+    (unless ``speech`` is False). Returns the KioskApp (not running yet) and the Kiosk. Also what
+    `kiosk bench ui-memory` measures."""
+    from kiosk.i18n import Catalogs
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.presenters.attract import attract_view
+
+    attract = attract_view(settings)
+    if demo_session or settings.ils is None:
+        from kiosk.demo.showroom import showroom_settings
+
+        settings = stack.enter_context(showroom_settings(settings))
+    from kiosk.assembly import build_kiosk
+
+    kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
+    port = kiosk.port
+    port = with_rooms(settings, port, demo_session, kiosk)
+    app = KioskApp(
+        port,
+        Catalogs(),
+        settings.ui,
+        settings.kiosk.library_name,
+        default_language=settings.kiosk.language,
+        speaker=speaker_from(settings) if speech else None,
+    )
+    if speech:
+        listen_to_the_jack(settings, app, stack)
+    keep_new_books_fresh(settings, app, stack)
+    read_cards(settings, app, stack)
+    return app, kiosk
+
+
+def read_cards(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
+    """The [scanner] table: a keyboard-wedge scanner is read from the app's key events, a
+    serial one on its own thread; a whole code scanned that is a card number ([scanner]
+    card_pattern) or an item barcode ([circulation] item_pattern) goes to the app at once.
+    Anything else is logged, masked; a person typing on the keypad never makes a scan (keys
+    further apart than max_key_gap_s are not one)."""
+    import logging
+
+    from device_drivers.scanners.card_scan import CardRule, CardScanned, ScanAssembler
+    from device_drivers.scanners.keyboard_wedge import KeyboardWedge
+    from device_drivers.scanners.serial_scanner import SerialScanner
+
+    section = settings.scanner
+    if section is None:
+        return
+    log = logging.getLogger("knygomatas.scanner")
+    codes = CardRule(f"(?:{section.card_pattern})|(?:{settings.circulation.item_pattern})")
+    assembler = ScanAssembler(codes, section.terminator, section.max_key_gap_s, section.timeout_s)
+
+    def card_of(results, typed: bool) -> str | None:
+        for result in results:
+            if isinstance(result, CardScanned):
+                return result.card
+            if not typed:  # from the keypad, a "rejected scan" is only a person typing
+                log.warning("card scan rejected: %s (%s)", result.reason, result.shown)
+        return None
+
+    if section.kind == "keyboard":
+        wedge = KeyboardWedge(assembler)
+        app.listen_keys(lambda key, now: card_of(wedge.key(key, now), typed=True))
+        return
+    loop = asyncio.get_running_loop()
+
+    def on_result(result) -> None:  # on the scanner's thread
+        card = card_of([result], typed=False)
+        if card:
+            loop.call_soon_threadsafe(app.code_scanned, card)
+
+    scanner = SerialScanner(section.url, assembler, on_result, baudrate=section.baudrate)
+    scanner.start()
+    stack.callback(scanner.stop)
+
+
+def keep_new_books_fresh(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
+    """[ui] new_books_source = "feed": the OPAC's feed, fetched on a worker thread now and
+    every new_books_refresh_s; the configured list stays up until it answers (docs/new-books.md)."""
+    from backend_sync.feeds.client import keep_fresh
+    from kiosk.ui.presenters.views import BookCard
+    from kiosk.wiring.feeds import feed_from
+
+    feed = feed_from(settings.ui)
+    if feed is None:
+        return
+
+    def show(books) -> None:
+        app.new_books_arrived(tuple(BookCard(book.title, book.author) for book in books))
+
+    every_s = settings.ui.new_books_refresh_s
+    task = asyncio.create_task(keep_fresh(feed, show, every_s, asyncio.to_thread), name="feed")
+    stack.callback(task.cancel)
+
+
+def listen_to_the_jack(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
+    """Headphones plugged into the kiosk's jack switch speech on ([ui] headphone_jack,
+    docs/speech.md); a jack that cannot be read is logged once and retried, never fatal."""
+    from device_drivers.speech.jack import HeadphoneJack
+
+    jack = HeadphoneJack(settings.ui.headphone_jack, on_change=app.headphones_changed)
+    jack.start(asyncio.get_running_loop())
+    stack.callback(jack.close)
+
+
+def with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
+    """Put the room screens in front of the session port when [rooms] is configured (the
+    booking system's fake of kiosk/demo/showroom.py with --demo-session and no [rooms] table).
+    Confirmations print or e-mail through the running kiosk's receipt desks."""
+    from zoneinfo import ZoneInfo
+
+    from kiosk.app_rooms import build_rooms
+    from kiosk.ui.rooms_session import RoomsFlow
+
+    tz = ZoneInfo(settings.kiosk.timezone)
+    desks = getattr(kiosk, "receipt_desks", None)
+    if desks is not None:
+        send = room_receipts(desks, asyncio.get_running_loop())
+        offers = {
+            "offers_print": kiosk.printer is not None,
+            "offers_email": kiosk.mailer is not None,
+        }
+        rooms = build_rooms(settings, send, **offers)
+    else:
+        rooms = build_rooms(settings)
+    if rooms is None and demo_session:
+        from kiosk.demo.showroom import showroom_rooms
+
+        rooms = showroom_rooms(settings)
+    if rooms is None:
+        return port
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Room-desk calls block on HTTP: one worker runs them in order, the screens come back
+    # to the UI's loop.
+    worker = ThreadPoolExecutor(1, thread_name_prefix="rooms")
+    loop = asyncio.get_running_loop()
+    return RoomsFlow(
+        port,
+        rooms,
+        now=lambda: datetime.now(tz),
+        run_blocking=worker.submit,
+        on_main=loop.call_soon_threadsafe,
+    )
+
+
+def speaker_from(settings: Settings):
+    from device_drivers.speech.espeak import EspeakOptions, EspeakSpeaker, SpeechUnavailable
+
+    try:
+        return EspeakSpeaker(EspeakOptions(rate_wpm=settings.ui.speech_rate))
+    except SpeechUnavailable:
+        return None  # the app stays silent; the speech button still shows, docs/ui.md
+
+
+def room_receipts(desks, loop: asyncio.AbstractEventLoop):
+    """A room confirmation printed or e-mailed through a receipt desk of its own. Called on
+    the room worker thread (never the UI loop), so it waits for the desk on the loop."""
+    from uuid import uuid4
+
+    from kiosk.core.receipt_delivery import State
+
+    def send(kind: str, receipt, patron, language: str) -> bool:
+        desk = desks(f"room-{uuid4().hex[:8]}", receipt)
+        if kind == "print":
+            job = desk.print()
+        elif patron.email:
+            job = desk.email(patron.email)
+        else:
+            return False
+        try:
+            outcome = asyncio.run_coroutine_threadsafe(job, loop).result(ROOM_RECEIPT_TIMEOUT_S)
+        except (
+            Exception
+        ):  # a printer or mail fault is reported by the desk; the patron sees "failed"
+            return False
+        return outcome.state in (State.PRINTED, State.EMAIL_QUEUED)
+
+    return send
+
+
+ROOM_RECEIPT_TIMEOUT_S = 60.0
