@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from backend_sync.sip2.codec import Message, make
 from backend_sync.sip2.spec import SUMMARY_POSITIONS
+from simulators.ils import fee_payments
 from simulators.ils.formats import (
     SCREEN,
     Context,
@@ -180,7 +181,7 @@ def end_session(acs: Acs, req: Message, ctx: Context) -> Message:
 
 def fee_paid(acs: Acs, req: Message, ctx: Context) -> Message:
     institution, patron = _ids(req)
-    accepted, message = _pay(acs.library, req, ctx)
+    accepted, message = _pay(acs.library, req, ctx, acs.options.dialect.name)
     transaction = req.get("BK") or acs.library.new_id("P")
     fields = [("AO", institution), ("AA", patron), ("BK", transaction), ("AF", message)]
     return make(
@@ -188,7 +189,7 @@ def fee_paid(acs: Acs, req: Message, ctx: Context) -> Message:
     )
 
 
-def _pay(library: Library, req: Message, ctx: Context) -> tuple[bool, str]:
+def _pay(library: Library, req: Message, ctx: Context, dialect: str) -> tuple[bool, str]:
     currency = library.rules.currency
     given_currency = req.fixed_value("currency_type").strip()
     amount = parse_money(req.get("BV") or "")
@@ -198,10 +199,8 @@ def _pay(library: Library, req: Message, ctx: Context) -> tuple[bool, str]:
         return False, f"Mokėjimai priimami tik {currency}"
     if amount is None:
         return False, SCREEN[Refusal.BAD_AMOUNT]
-    outcome = library.pay(req.get("AA") or "", amount, ctx.now, fine_id=req.get("CG") or None)
-    if outcome.refusal is not None:
-        return False, SCREEN[outcome.refusal]
-    return True, f"Sumokėta {money(amount)} {currency}"
+    patron, fine_id = req.get("AA") or "", req.get("CG") or None
+    return fee_payments.pay(library, dialect, patron, amount, ctx.now, fine_id)
 
 
 PatronHandler = Callable[["Acs", Message, Context], Message]
