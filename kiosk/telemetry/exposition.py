@@ -35,6 +35,7 @@ class TelemetryCollector(Collector):
         yield from self._devices(snap)
         yield from self._activity(snap)
         yield from self._queues(snap)
+        yield from self._registrations(snap)
 
     def _process(self, snap: Snapshot) -> Iterator:
         info = InfoMetricFamily("kiosk", "The kiosk's identity", labels=["kiosk_id", "version"])
@@ -132,6 +133,25 @@ class TelemetryCollector(Collector):
             raised.add_metric([kind], total)
         yield active
         yield raised
+
+    def _registrations(self, snap: Snapshot) -> Iterator:
+        counted = CounterMetricFamily(
+            "kiosk_registrations", "Reader pre-registrations by outcome", labels=["outcome"]
+        )
+        for outcome, n in sorted(snap.registrations.items()):
+            counted.add_metric([outcome], n)
+        yield counted
+        if snap.registrations_pending is not None:
+            yield GaugeMetricFamily(
+                "kiosk_registrations_pending",
+                "Applications held until the library system takes them",
+                snap.registrations_pending,
+            )
+            yield GaugeMetricFamily(
+                "kiosk_registrations_pending_oldest_age_seconds",
+                "Age of the oldest held application (0 when none)",
+                snap.registrations_oldest_age_s or 0.0,
+            )
 
 
 def build_registry(telemetry: Telemetry, version: str = "") -> CollectorRegistry:

@@ -21,6 +21,9 @@ from kiosk.core.health import (
     SessionEnd,
     summarise,
 )
+from kiosk.core.registration.sending import Counted
+
+REGISTRATION_OUTCOMES = frozenset(c.value for c in Counted)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class Snapshot:
     now: float
     restarts: int
     summary: HealthSummary = field(compare=False)
+    registrations: Mapping[str, int] = field(default_factory=dict)
+    registrations_pending: int | None = None
+    registrations_oldest_age_s: float | None = None
 
     @property
     def uptime_s(self) -> float:
@@ -72,6 +78,8 @@ class Telemetry:
         self._outbox: tuple[int, float | None] | None = None
         self._lockers: tuple[int, int] | None = None
         self._alarms: dict[str, tuple[int, int]] = {}
+        self._registrations: Counter[str] = Counter()
+        self._registrations_pending: tuple[int, float | None] | None = None
 
     # -- HealthReporter ----------------------------------------------------------------
     def report(self, health: DeviceHealth) -> None:
@@ -114,6 +122,19 @@ class Telemetry:
             self._lockers = (occupied, total)
             self._alarms = dict(alarms)
 
+    # -- RegistrationRecorder (kiosk.core.registration.sending) ------------------------
+    def registration(self, outcome: str) -> None:
+        if outcome not in REGISTRATION_OUTCOMES:
+            raise ValueError(f"not a registration outcome: {outcome!r}")
+        with self._lock:
+            self._registrations[outcome] += 1
+
+    def registrations_pending(self, depth: int, oldest_age_s: float | None) -> None:
+        if depth < 0:
+            raise ValueError("pending registrations cannot be negative")
+        with self._lock:
+            self._registrations_pending = (depth, oldest_age_s if depth else None)
+
     # -- readers -----------------------------------------------------------------------
     def device(self, name: str) -> DeviceHealth | None:
         with self._lock:
@@ -124,6 +145,7 @@ class Telemetry:
             devices = tuple(sorted(self._devices.values(), key=lambda h: h.device))
             outbox = self._outbox or (None, None)
             lockers = self._lockers or (None, None)
+            registrations = self._registrations_pending or (None, None)
             return Snapshot(
                 devices=devices,
                 paper=self._paper,
@@ -140,6 +162,9 @@ class Telemetry:
                 now=self._clock(),
                 restarts=self.restarts,
                 summary=summarise(devices, self.essential),
+                registrations=dict(self._registrations),
+                registrations_pending=registrations[0],
+                registrations_oldest_age_s=registrations[1],
             )
 
     def health_document(self) -> dict[str, object]:

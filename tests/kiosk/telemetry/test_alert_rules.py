@@ -29,7 +29,7 @@ def _promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_rules_check() -> None:
     done = _promtool("check", "rules", "alerts.yml", cwd=DEPLOY)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "SUCCESS: 10 rules found" in done.stdout
+    assert "SUCCESS: 11 rules found" in done.stdout
 
 
 @needs_promtool
@@ -63,9 +63,12 @@ def test_every_alerted_metric_is_exported() -> None:
     telemetry.printer_paper(PaperState.OK)
     telemetry.outbox(0, None)
     telemetry.lockers(0, 1, {"door_forced": (0, 0)})
+    telemetry.registrations_pending(0, None)
     exported = render(build_registry(telemetry)).decode()
     rules = (DEPLOY / "alerts.yml").read_text()
     for name in ("kiosk_printer_paper", "kiosk_device_up", "kiosk_outbox_oldest_age_seconds",
-                 "kiosk_locker_alarms_active", "kiosk_outbox_depth"):  # fmt: skip
+                 "kiosk_locker_alarms_active", "kiosk_outbox_depth",
+                 "kiosk_registrations_pending_oldest_age_seconds",
+                 "kiosk_registrations_pending"):  # fmt: skip
         assert name in rules
         assert f"\n{name}" in exported or f"{name}{{" in exported, name
