@@ -53,14 +53,15 @@ def window():
 
 
 class Harness:
-    """A built app on the test window, its demo session and its fake speaker."""
+    """A built app on the test window, its scripted port (tests/kiosk/ui/scripted_port.py) and
+    its fake speaker."""
 
     def __init__(self, window, ui: UiSection, language: str = "lt") -> None:
         from device_drivers.speech.fake import FakeSpeaker
-        from kiosk.demo.scripted_session import DemoSession
         from kiosk.i18n import Catalogs
         from kiosk.ui.app import KioskApp
         from kiosk.ui.presenters.views import AttractView, BookCard
+        from tests.kiosk.ui.scripted_port import ScriptedPort
 
         self.window = window
         self.now = 1000.0
@@ -70,7 +71,7 @@ class Harness:
             "Naujiena: knygomatas prie įėjimo veikia visą parą.",
             (BookCard("Kristina Sabaliauskaitė. Petro imperatorė", "K. Sabaliauskaitė"),),
         )
-        self.session = DemoSession(attract, TODAY)
+        self.session = ScriptedPort(attract, TODAY)
         self.speaker = FakeSpeaker()
         self.app = KioskApp(
             self.session,

@@ -4,10 +4,10 @@ targets, large text and high contrast, and the accessibility settings reset afte
 
 from __future__ import annotations
 
-from kiosk.demo.scripted_session import PATRON_CARD, PATRON_PIN
 from kiosk.settings.ui import UiSection
 from kiosk.ui.presenters.views import Screen
 from kiosk.ui.widgets.buttons import KioskButton
+from tests.kiosk.ui.scripted_port import PATRON_CARD, PATRON_PIN
 
 TAB, ENTER = 9, 13
 

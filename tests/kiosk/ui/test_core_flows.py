@@ -1,7 +1,8 @@
-"""The app bound to the real patron session core: touches on the Kivy window go through
-kiosk/ui/core_session.py to CirculationService, which talks SIP2 over loopback to the ILS
-simulator and reads items from the in-process pad. Borrow, refusal words, renew and return;
-staff mode behind the staff card and its PIN (the keypad says it is the staff PIN)."""
+"""The app bound to the real patron session core (kiosk/demo/in_process.py): touches on the
+Kivy window go through kiosk/ui/core_session.py to CirculationService, which talks SIP2 over
+loopback to the ILS simulator and reads items from the pad fake. Borrow, refusal words, renew
+and return; staff mode behind the staff card and its PIN (the keypad says it is the staff
+PIN)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,12 @@ from datetime import datetime
 
 import pytest
 
-from backend_sync.sip2.client import Sip2Client, Sip2Config
-from backend_sync.sip2.connection import Endpoint, Wire
-from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
 from kiosk.core.clock import ManualClock
 from kiosk.core.pad import PadItem
 from kiosk.core.session import LineStatus, State
-from kiosk.ui.core_session import CoreSession
+from kiosk.demo.in_process import InProcessCore
 from kiosk.ui.presenters.views import AttractView, Screen
 from simulators.ils.simulator import IlsSimulator
-from simulators.models.outbox_fake import FakeOutbox
-from simulators.models.pad_fake import FakePad
 
 ONA, ONA_PIN = "2100000001", "1234"
 STAFF_CARD, STAFF_PIN = "9900000001", "4321"  # the demo library's staff patron
@@ -32,6 +27,9 @@ TODAY = datetime(2026, 11, 25, 12, 0)  # the kiosk's, the core's and the ILS's c
 
 
 class CoreKiosk:
+    """The app on kiosk/demo/in_process.py's real core; the port's tasks run on a loop of
+    the test's own (``drain``), the core's and the ILS's clock stopped at TODAY."""
+
     def __init__(self, harness, sim: IlsSimulator) -> None:
         from kiosk.i18n import Catalogs
         from kiosk.settings.ui import UiSection
@@ -39,38 +37,19 @@ class CoreKiosk:
 
         self.loop = asyncio.new_event_loop()
         self.pending: list = []
-        self.pad = FakePad()
         self.sim = sim
-        self.client = Sip2Client(
-            Sip2Config(
-                endpoint=Endpoint(sim.host, sim.port, connect_timeout_s=5),
-                wire=Wire(encoding="utf-8", timeout_s=2.0, retries=1),
-                terminal=Terminal(institution="AVB", location="KNYGOMATAS-1"),
-                username="kiosk1",
-                password="demo",
-                keepalive_s=0,
-            )
-        )
-        self.port: CoreSession | None = None
-        ports = Ports(
-            self.client, FakeOutbox(), ManualClock(TODAY), self.pad, on_view=self._on_view
-        )
-        rules = CirculationRules(staff_card_pattern=r"^99[0-9]{8}$")
-        self.service = CirculationService(ports, rules)
-        self.port = CoreSession(
-            self.service,
+        self.core = InProcessCore(
+            sim,
             AttractView("Apskrities viešoji biblioteka"),
-            now=lambda: TODAY,
+            clock=ManualClock(TODAY),
             spawn=self.pending.append,
         )
+        self.pad, self.client = self.core.pad, self.core.library
+        self.service, self.port = self.core.service, self.core.port
         self.h = harness
         self.app = KioskApp(self.port, Catalogs(), UiSection(fullscreen=False), "Biblioteka")
         self.root = self.app.build()
         harness.window.add_widget(self.root)
-
-    def _on_view(self, view) -> None:
-        if self.port is not None:
-            self.port.on_view(view)
 
     def drain(self) -> None:
         async def run_all() -> None:
@@ -108,7 +87,7 @@ class CoreKiosk:
     def close(self) -> None:
         self.app.close()
         self.h.window.remove_widget(self.root)
-        self.loop.run_until_complete(self.client.close())
+        self.loop.run_until_complete(self.core.close())
         self.loop.close()
 
 

@@ -1,11 +1,13 @@
 """Touch flows through the real app, by simulated touches on the Kivy window (Xvfb), against
-the scripted demo session: borrow, renew, return, pickup, staff, the idle timeout from a
-dialog, language switching mid-session, and nothing left behind when a visit ends."""
+the scripted port of tests/kiosk/ui/scripted_port.py, to check the screens' rendering line by
+line (the flows against the real core are in test_core_flows.py): borrow, renew, return,
+pickup, staff, the idle timeout from a dialog, language switching mid-session, and nothing
+left behind when a visit ends."""
 
 from __future__ import annotations
 
-from kiosk.demo.scripted_session import DOOR_CODE, PATRON_CARD, PATRON_PIN, STAFF_CARD, STAFF_PIN
 from kiosk.ui.presenters.views import Screen
+from tests.kiosk.ui.scripted_port import DOOR_CODE, PATRON_CARD, PATRON_PIN, STAFF_CARD, STAFF_PIN
 
 
 def sign_in(h) -> None:

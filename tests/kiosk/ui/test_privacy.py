@@ -9,8 +9,8 @@ import weakref
 
 from kivy.uix.label import Label
 
-from kiosk.demo.scripted_session import PATRON_CARD, PATRON_PIN
 from kiosk.ui.presenters.views import Screen
+from tests.kiosk.ui.scripted_port import PATRON_CARD, PATRON_PIN
 
 SECRETS = ("Rūta", "Petraitienė", "Dievų miškas", "Vilius Karalius", PATRON_CARD, "1,20 €")
 

@@ -18,7 +18,6 @@ from backend_sync.rooms.sync import CachedRooms
 from kiosk.core.receipts import as_text, layout
 from kiosk.core.rooms.model import CANCELLED_BY_USER, Patron
 from kiosk.core.rooms.patrons import KnownPatrons
-from kiosk.demo.scripted_session import DemoSession
 from kiosk.i18n import Catalogs
 from kiosk.settings.ui import UiSection
 from kiosk.ui.app import KioskApp
@@ -27,6 +26,7 @@ from kiosk.ui.rooms_session import RoomsFlow
 from simulators.models.rooms import RoomsModel, SimClock
 from simulators.models.rooms_dataset import library_dataset
 from simulators.rooms.server import LibCalSimulator
+from tests.kiosk.ui.scripted_port import ScriptedPort
 
 TZ = ZoneInfo("Europe/Vilnius")
 NOW = datetime(2026, 11, 25, 10, 10, tzinfo=TZ)
@@ -69,7 +69,7 @@ def rooms(harness, tmp_path):
         mails.append((patron.email, as_text(layout(receipt, texts, 32), 32)))
         return kind == "email"
 
-    inner = DemoSession(AttractView("B"), NOW.date())
+    inner = ScriptedPort(AttractView("B"), NOW.date())
     flow = RoomsFlow(inner, Backend(cached, KnownPatrons(RUTA)), clock, send_receipt)
     harness.app.close()
     harness.window.remove_widget(harness.root)

@@ -1,7 +1,8 @@
 """RoomsFlow without a window: it passes the session's intents through untouched, puts the room
 screens in front when asked, asks for the card only when it needs one, turns every desk error
 into a code on the right screen, and gives the session back when the rooms are left. The
-backend is the scripted one (kiosk/ui/rooms_demo.py), so the rules are the real room desk's."""
+backend is the scripted one (tests/kiosk/ui/scripted_rooms.py), so the rules are the real room
+desk's."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kiosk.core.receipts import Receipt, RoomBookingSlip, as_text, layout
-from kiosk.demo.scripted_rooms import DemoRooms
-from kiosk.demo.scripted_session import DemoSession
 from kiosk.i18n import Catalogs
 from kiosk.ui.presenters.intents import CardPresented, Finished, StartTapped, TimedOut
 from kiosk.ui.presenters.rooms import (
@@ -35,6 +34,8 @@ from kiosk.ui.presenters.rooms import (
 )
 from kiosk.ui.presenters.views import AttractView, Screen
 from kiosk.ui.rooms_session import RoomsFlow
+from tests.kiosk.ui.scripted_port import ScriptedPort
+from tests.kiosk.ui.scripted_rooms import ScriptedRooms
 
 TZ = ZoneInfo("Europe/Vilnius")
 DAY = date(2026, 11, 25)
@@ -43,7 +44,7 @@ RUTA, JONAS = "24000123", "24000124"
 
 
 class Backend:
-    def __init__(self, demo: DemoRooms) -> None:
+    def __init__(self, demo: ScriptedRooms) -> None:
         self.bookings = self.patrons = demo
         self.library_name, self.kiosk_id = "B", "kiosk-1"
         self.offers_print, self.offers_email = True, True
@@ -52,8 +53,8 @@ class Backend:
 
 @pytest.fixture
 def flow():
-    demo = DemoRooms(DAY, TZ)
-    inner = DemoSession(AttractView("B"), DAY)
+    demo = ScriptedRooms(DAY, TZ)
+    inner = ScriptedPort(AttractView("B"), DAY)
     sent: list[tuple[str, Receipt, str]] = []
 
     def send_receipt(kind, receipt, patron, language) -> bool:
@@ -213,7 +214,7 @@ def test_the_room_receipt_in_every_language(language: str) -> None:
 
 
 def test_room_work_runs_on_a_worker_and_screens_come_back_on_the_main_queue() -> None:
-    demo = DemoRooms(DAY, TZ)
+    demo = ScriptedRooms(DAY, TZ)
     main: queue.Queue = queue.Queue()
     workers: set[str] = set()
 
@@ -225,7 +226,7 @@ def test_room_work_runs_on_a_worker_and_screens_come_back_on_the_main_queue() ->
         pool.submit(traced)
 
     with ThreadPoolExecutor(1, thread_name_prefix="rooms-test") as pool:
-        inner = DemoSession(AttractView("B"), DAY)
+        inner = ScriptedPort(AttractView("B"), DAY)
         flow = RoomsFlow(inner, Backend(demo), lambda: NOW, None, None, on_worker, main.put)
         shown: list = []
         flow.subscribe(shown.append)

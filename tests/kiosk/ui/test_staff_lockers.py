@@ -211,8 +211,8 @@ def test_the_retrieval_list_prints_when_a_printer_exists(staff) -> None:
 
 
 def test_the_demo_session_scripts_loading_expiry_and_restart(harness) -> None:
-    from kiosk.demo.scripted_session import STAFF_CARD as DEMO_STAFF
-    from kiosk.demo.scripted_session import STAFF_PIN
+    from tests.kiosk.ui.scripted_port import STAFF_CARD as DEMO_STAFF
+    from tests.kiosk.ui.scripted_port import STAFF_PIN
 
     h = harness
     h.tap("start")

@@ -1,11 +1,11 @@
-"""A scripted room-booking backend for the touch app without a booking system: `kiosk run
---demo-session`, the autopilot and UI tests that need no simulator.
+"""A scripted room-booking backend for the room SCREEN tests (no simulator, no HTTP).
 
 In memory, one day, a handful of rooms (an individual work space, a group work space, the arts
 reading room) open 08:00–20:00; free time is opening hours minus active bookings. It is not the
-booking system's behaviour model (simulators/models/rooms.py is; the UI may not import it): the
-rules are still the real ones, checked by the room desk in kiosk/core/rooms before anything
-reaches this. Demo readers: card 24000123 (Rūta, ruta@example.lt), 24000124 (Jonas).
+booking system's behaviour model (simulators/models/rooms.py is; the showroom of `kiosk run
+--demo-session` uses its fake, kiosk/demo/showroom.py): the rules are still the real ones,
+checked by the room desk in kiosk/core/rooms before anything reaches this. Test readers: card
+24000123 (Rūta, ruta@example.lt), 24000124 (Jonas).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ DEMO_PATRONS = (
 )
 
 
-class DemoRooms:
+class ScriptedRooms:
     """RoomBookings and PatronDirectory in one: what kiosk.core.rooms.desk.RoomDesk needs."""
 
     def __init__(self, day: date, tz: tzinfo, reachable: bool = True) -> None:

@@ -1,9 +1,14 @@
-"""A scripted stand-in for the patron session core, so the app, the autopilot and the UI tests
-can run before kiosk/core/session.py exists. It is *not* circulation logic: it replays a
-fixed story (one patron, one stack of books, one locker code) and answers intents with the
-view models the real core will produce through its adapter.
+"""A scripted stand-in for the UI's port, for SCREEN tests only: it replays a fixed story (one
+patron, one stack of books with a refusal and a set waiting for its parts, one account with a
+fine, one locker code, the staff tabs) so each screen's rendering can be checked line by line.
 
-Demo identities: patron card 24000123 with PIN 1234; staff card 99000001 with PIN 4321;
+It is not the kiosk and never runs in one: `kiosk run`, `kiosk demo`, the autopilot and the
+benchmarks bind the app to the real core (kiosk/ui/core_session.CoreSession; kiosk/demo/).
+Flows that must follow the core's rules are tested against it (test_core_flows.py and the
+tests built on kiosk/demo/in_process.py). Kept here, beside the tests that use it, so no
+product code can import it.
+
+Story identities: patron card 24000123 with PIN 1234; staff card 99000001 with PIN 4321;
 door code 482913 opens compartment 7, and so does the patron card with its PIN on the pickup
 screen (the staff card with its PIN has nothing to collect). ``pad_reads`` feeds items as
 the RFID pad would.
@@ -86,7 +91,7 @@ EXPIRED = (
 )
 
 
-class DemoSession:
+class ScriptedPort:
     def __init__(self, attract: AttractView, today: date, pickup_by_card: bool = True) -> None:
         self.attract = attract
         self.today = today
