@@ -72,7 +72,7 @@ def showroom_rooms(settings: Settings) -> RoomsParts:
     system = FakeBookingSystem(RoomsModel(library_dataset(today, tz), SimClock(tz)))
     return RoomsParts(
         FakeRoomBookings(system),
-        IlsPatrons(settings.ils, settings.kiosk.timezone),
+        IlsPatrons(settings),
         refresh=lambda _now, _force: system.reachable,
         library_name=settings.kiosk.library_name,
         kiosk_id=settings.kiosk.id,
