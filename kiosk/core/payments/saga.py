@@ -419,11 +419,14 @@ def recover(journalled: Saga) -> tuple[Saga, tuple[Command, ...]]:
     saga to journal and the commands to run; then drive it on with the usual events.
 
     Any answer the kiosk was waiting for is lost, and in the reversal mode the terminal's
-    hold died with the authorise call, so the terminal has reversed an unconfirmed payment."""
+    hold died with the authorise call, so the terminal has reversed an unconfirmed payment.
+    A saga journalled in TO_STAFF tells staff again (its ToStaff may not have run)."""
     saga = journalled
     if saga.mode is HoldMode.REVERSAL:
         saga = replace(saga, hold_alive=False)
     match saga.state:
+        case S.TO_STAFF:  # the list is keyed by payment id: telling staff twice is harmless
+            return saga, _entry_commands(saga)
         case s if s in FINAL:
             return saga, ()
         case S.WRITTEN_AHEAD | S.AUTHORISING:  # no approval reached the kiosk (rule 5)
