@@ -1,6 +1,6 @@
 """The UI's port onto room booking: a KioskPort that puts the room screens in front of another.
 
-``RoomsFlow`` wraps the patron session port (CoreSession or DemoSession). While no room screen
+``RoomsFlow`` wraps the patron session port (CoreSession, or a test's port). While no room screen
 is open every intent and every state passes straight through; a room intent (or the attract
 screen's "Book a room") opens the room screens, and leaving them shows the wrapped port's state
 again, untouched (a patron who came from their menu is still signed in). It decides nothing
