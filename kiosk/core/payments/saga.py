@@ -35,7 +35,7 @@ from kiosk.core.payments.fees import Allocation, Posting
 from kiosk.core.payments.terminal import Approved
 
 
-class HoldMode(StrEnum):
+class PaymentHold(StrEnum):
     PREAUTH = "preauth"
     REVERSAL = "reversal"
 
@@ -253,7 +253,7 @@ TRANSITIONS: dict[tuple[State, type], frozenset[State]] = {
 class Saga:
     payment_id: str
     card: str
-    mode: HoldMode
+    mode: PaymentHold
     allocation: Allocation
     state: State = State.WRITTEN_AHEAD
     approval: Approved | None = None
@@ -281,7 +281,7 @@ class Saga:
         return after, _entry_commands(after)
 
 
-def begin(payment_id: str, card: str, mode: HoldMode, allocation: Allocation) -> Saga:
+def begin(payment_id: str, card: str, mode: PaymentHold, allocation: Allocation) -> Saga:
     """A new payment, to journal before anything else (then feed `Journalled`)."""
     if allocation.total_cents <= 0:
         raise ValueError("nothing to pay")
@@ -326,7 +326,7 @@ def _after_journal(saga: Saga) -> Saga:
             return replace(saga, state=S.AUTHORISING)
         case S.AUTHORISED:
             return replace(saga, state=S.POSTING, next_posting=0)
-        case S.ILS_ACCEPTED if saga.mode is HoldMode.REVERSAL and not saga.hold_alive:
+        case S.ILS_ACCEPTED if saga.mode is PaymentHold.REVERSAL and not saga.hold_alive:
             note = "recorded at the library system; the terminal reversed the unconfirmed payment"
             return replace(saga, state=S.REVERSING, staff_note=note)
         case S.ILS_ACCEPTED:
@@ -349,7 +349,7 @@ def _recorded(saga: Saga) -> Saga:
 def _not_recorded(saga: Saga) -> Saga:
     if saga.recorded_cents == 0:
         return replace(saga, state=S.REVERSING)
-    if saga.mode is HoldMode.PREAUTH:  # book exactly what the library system recorded
+    if saga.mode is PaymentHold.PREAUTH:  # book exactly what the library system recorded
         return replace(saga, state=S.CONFIRMING)
     note = f"{saga.recorded_cents} cents recorded at the library system, the payment given back"
     return replace(saga, state=S.REVERSING, staff_note=note)
@@ -361,7 +361,7 @@ def _staff(saga: Saga, reason: str) -> Saga:
 
 def _entry_commands(saga: Saga) -> tuple[Command, ...]:
     match saga.state:
-        case S.AUTHORISING if saga.mode is HoldMode.PREAUTH:
+        case S.AUTHORISING if saga.mode is PaymentHold.PREAUTH:
             return (PreAuthorise(saga.amount_cents, saga.payment_id),)
         case S.AUTHORISING:
             return (Authorise(saga.amount_cents, saga.payment_id),)
@@ -391,7 +391,7 @@ def _ask(saga: Saga) -> AskIls:
 
 
 def _confirm(saga: Saga) -> Command:
-    if saga.mode is HoldMode.REVERSAL:
+    if saga.mode is PaymentHold.REVERSAL:
         return Confirm(True)
     assert saga.approval is not None
     return Book(saga.approval, saga.recorded_cents)
@@ -399,7 +399,7 @@ def _confirm(saga: Saga) -> Command:
 
 def _give_back(saga: Saga) -> Command:
     assert saga.approval is not None
-    if saga.mode is HoldMode.PREAUTH:
+    if saga.mode is PaymentHold.PREAUTH:
         return Release(saga.approval)
     if saga.hold_alive:
         return Confirm(False)
@@ -422,7 +422,7 @@ def recover(journalled: Saga) -> tuple[Saga, tuple[Command, ...]]:
     hold died with the authorise call, so the terminal has reversed an unconfirmed payment.
     A saga journalled in TO_STAFF tells staff again (its ToStaff may not have run)."""
     saga = journalled
-    if saga.mode is HoldMode.REVERSAL:
+    if saga.mode is PaymentHold.REVERSAL:
         saga = replace(saga, hold_alive=False)
     match saga.state:
         case S.TO_STAFF:  # the list is keyed by payment id: telling staff twice is harmless
@@ -437,7 +437,7 @@ def recover(journalled: Saga) -> tuple[Saga, tuple[Command, ...]]:
             return _enter(saga, S.CHECKING_ILS)
         case S.ILS_ACCEPTED | S.IN_DOUBT:
             return saga.apply(Journalled())
-        case S.CONFIRMING if saga.mode is HoldMode.PREAUTH:
+        case S.CONFIRMING if saga.mode is PaymentHold.PREAUTH:
             return _enter(saga, S.CONFIRMING)  # book again; a refusal goes to staff
         case _:  # CONFIRMING, reversal: did the confirmation reach the terminal? only it knows
             note = "recorded at the library system; the confirmation may not have reached it"

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 from kiosk.core.payments import saga as sg
 from kiosk.core.payments.fees import Allocation, Posting
-from kiosk.core.payments.saga import HoldMode, Journalled, Saga, State
+from kiosk.core.payments.saga import Journalled, PaymentHold, Saga, State
 from kiosk.core.payments.terminal import Approved
 from kiosk.core.vocabulary import FeeType
 
-R, P = HoldMode.REVERSAL, HoldMode.PREAUTH
+R, P = PaymentHold.REVERSAL, PaymentHold.PREAUTH
 ONE = Allocation((Posting(740, FeeType.OVERDUE, "F1"),), owed_before_cents=1240)
 TWO = Allocation((Posting(300, FeeType.OVERDUE, "F1"), Posting(940, FeeType.DAMAGE, "F2")), 1240)
 
@@ -26,7 +26,7 @@ def approval(amount: int = 740) -> Approved:
     return Approved(trace_number=41, receipt_number=7, amount_cents=amount)
 
 
-def start(mode: HoldMode, allocation: Allocation = ONE) -> Saga:
+def start(mode: PaymentHold, allocation: Allocation = ONE) -> Saga:
     return sg.begin("pay-1", "2100000005", mode, allocation)
 
 
@@ -186,7 +186,7 @@ def test_final_states_take_nothing() -> None:
 
 
 # -- recovery -------------------------------------------------------------------------------
-def journalled(state: State, mode: HoldMode, recorded: int = 0) -> Saga:
+def journalled(state: State, mode: PaymentHold, recorded: int = 0) -> Saga:
     return Saga("pay-1", "c", mode, ONE, state=state, approval=approval(),
                 recorded_cents=recorded)  # fmt: skip
 
@@ -237,7 +237,7 @@ def test_recovery_of_recorded_but_reversed_tells_staff() -> None:
 # -- the property: a world of terminal and library, crashes anywhere -----------------------
 @dataclass
 class World:
-    mode: HoldMode
+    mode: PaymentHold
     draw: st.DataObject
     held: int = 0  # approved or reserved, not yet charged for good
     hold_alive: bool = False  # reversal mode: the authorise call is still waiting for us
