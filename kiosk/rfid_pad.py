@@ -19,7 +19,7 @@ from device_drivers.rfid.library_tags import LibraryTags, SecurityPair
 from device_drivers.rfid.pad import PadEvent as RfidPadEvent
 from device_drivers.rfid.pad import PadTracker, ReaderLost, TagsArrived, TagsLeft
 from device_drivers.rfid.pad_monitor import PadMonitor
-from kiosk.core.pad import (
+from kiosk.core.circulation.pad import (
     ItemsArrived,
     ItemsLeft,
     PadEvent,

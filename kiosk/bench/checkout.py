@@ -28,10 +28,10 @@ from typing import Any
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.pad import PadItem
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.session import LineStatus, State
 from kiosk.core.clock import SystemClock
-from kiosk.core.pad import PadItem
-from kiosk.core.session import LineStatus, State
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.outbox_fake import FakeOutbox
 from simulators.models.pad_fake import FakePad

@@ -16,7 +16,7 @@ import sys
 import warnings
 
 from kiosk.commands.common import EXIT_OK, EXIT_USAGE, CommandError
-from kiosk.core.staff_auth import SALT_BYTES, PinFormatError, check_pin_format, hash_pin
+from kiosk.core.circulation.staff_auth import SALT_BYTES, PinFormatError, check_pin_format, hash_pin
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

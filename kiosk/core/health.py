@@ -45,7 +45,7 @@ class PaperState(StrEnum):
 
 class SessionEnd(StrEnum):
     """Why a patron session ended (every session logs and counts one); the reasons of
-    kiosk/core/session.py, staff_override counted as staff."""
+    kiosk/core/circulation/session.py, staff_override counted as staff."""
 
     DONE = "done"
     TIMEOUT = "timeout"

@@ -35,7 +35,7 @@ ACCOUNT_FLAGS: tuple[tuple[str, str], ...] = (
 class Verdict:
     """``ok``: the patron may use the kiosk. ``may_borrow`` is False when only borrowing is
     barred (they can still return, renew where allowed and see their account). ``reason`` is a
-    message key (kiosk/core/notices.py) for the first problem found."""
+    message key (kiosk/core/circulation/notices.py) for the first problem found."""
 
     ok: bool
     may_borrow: bool = False

@@ -22,8 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from kiosk.core.circulation.session import Activity, LineStatus, State
 from kiosk.core.lockers.service import LoadStarted
-from kiosk.core.session import Activity, LineStatus, State
 from kiosk.demo.autopilot import Step
 from kiosk.demo.step_runner import NEXT_FRAME, AutopilotRun, WaitFor
 from kiosk.ui.presenters.views import PickupView, Screen, StaffView

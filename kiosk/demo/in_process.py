@@ -24,7 +24,7 @@ from typing import Any
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
 from kiosk.core.clock import Clock
 from kiosk.ui.core_session import CoreSession
 from kiosk.ui.presenters.views import AttractView

@@ -3,7 +3,7 @@
 Validated here so that a wrong value stops the kiosk at start with the file and key named;
 the domain core receives the plain values (kiosk/app.py turns them into core rules).
 ``staff_pin_hash`` is a secret (hidden by `kiosk config check`) and is parsed here with the
-core's own parser (kiosk/core/staff_auth.py), so a malformed line is a ConfigError at load,
+core's own parser (kiosk/core/circulation/staff_auth.py), so a malformed line is a ConfigError at load,
 never a surprise the day the ILS is down.
 """
 
@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from kiosk.core.staff_auth import PinHash
+from kiosk.core.circulation.staff_auth import PinHash
 from kiosk.settings.base import Section
 
 

@@ -17,7 +17,7 @@ from kiosk.core.stats import OfflinePeriod, SessionRecord, Statistics, Transacti
 from kiosk.telemetry.registry import Telemetry
 
 log = logging.getLogger(__name__)
-# session end reasons of kiosk/core/session.py that the metrics name differently
+# session end reasons of kiosk/core/circulation/session.py that the metrics name differently
 END_ALIASES = {"staff_override": SessionEnd.STAFF}
 
 

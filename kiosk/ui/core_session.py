@@ -1,4 +1,4 @@
-"""The UI's port onto the real patron session core (kiosk/core/circulation.py).
+"""The UI's port onto the real patron session core (kiosk/core/circulation/service.py).
 
 Translates both ways and decides nothing: each ``SessionView`` the core publishes becomes a
 ``UiState`` (screen + view model), and each intent becomes one call on the service, run as
@@ -18,7 +18,7 @@ screen says "Checking…". The composition root calls ``door_closed``; staff mod
 the devices' health and runs its buttons through an optional ``StaffDesk``. The core's idle
 timer is the only one for the screens it models: their UiStates say ``core_timed`` and carry
 its seconds left, and a touch (``StillHere``) touches the core. kiosk/assembly.py wires all
-of it. Texts stay msgids (kiosk/core/notices.py) until rendered.
+of it. Texts stay msgids (kiosk/core/circulation/notices.py) until rendered.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from kiosk.core.circulation.session import Activity, EndReason, SessionView, State
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
 from kiosk.core.receipt_delivery import InvalidEmailAddress
-from kiosk.core.session import Activity, EndReason, SessionView, State
 from kiosk.ui.presenters.core_views import line_counts, pickup_outcome, screen_for, staff_view
 from kiosk.ui.presenters.intents import (
     AccountOpened,

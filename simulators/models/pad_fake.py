@@ -1,4 +1,4 @@
-"""An in-process pad (the core's Pad port, kiosk/core/pad.py) for unit tests, the
+"""An in-process pad (the core's Pad port, kiosk/core/circulation/pad.py) for unit tests, the
 end-to-end tests and ``kiosk bench checkout``.
 
 Holds the items on the pad and each tag's security state. Timing follows a real reader: one
@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from kiosk.core.pad import (
+from kiosk.core.circulation.pad import (
     ItemsArrived,
     ItemsLeft,
     PadEvent,

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 
 from kiosk.assembly import Kiosk, build_kiosk
+from kiosk.core.circulation.session import EndReason, LineStatus, State
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.core.outbox import EntryKind, OutboxEntry
-from kiosk.core.session import EndReason, LineStatus, State
 from kiosk.demo.core_visit import CodeCatcher, OffsetClock
 from kiosk.settings.loader import load_settings
 from kiosk.settings.model import Settings

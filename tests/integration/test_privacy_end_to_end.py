@@ -15,8 +15,8 @@ from pathlib import Path
 
 from backend_sync.store.outbox import REFUSED_LIVE
 from kiosk.assembly import Kiosk
+from kiosk.core.circulation.session import LineStatus, State
 from kiosk.core.lockers.service import LoadStarted
-from kiosk.core.session import LineStatus, State
 from kiosk.demo.core_visit import CodeCatcher
 from kiosk.ui.presenters.intents import (
     CardPresented,

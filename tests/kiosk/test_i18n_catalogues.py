@@ -13,7 +13,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
 from kiosk import i18n
-from kiosk.core.notices import MESSAGES
+from kiosk.core.circulation.notices import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [

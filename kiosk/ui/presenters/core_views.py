@@ -1,8 +1,8 @@
-"""The core's session as the screens show it: each ``SessionView`` (kiosk/core/session.py)
+"""The core's session as the screens show it: each ``SessionView`` (kiosk/core/circulation/session.py)
 becomes a ``UiState`` (screen + view model), item lines become the screens' lines, the
 account becomes loan, hold and fine rows, the devices' health reports become the staff
 screen's rows, and the locker logic's pickup outcome becomes the pickup screen. Texts stay
-msgids (kiosk/core/notices.py) until a screen renders them.
+msgids (kiosk/core/circulation/notices.py) until a screen renders them.
 
 Pure and stateless: what the UI's port remembers (the visit's counts, the last staff action,
 the health reports) and the clock are handed in. Must never decide anything about the
@@ -18,11 +18,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kiosk.core.circulation.session import Activity, SessionView, State
+from kiosk.core.circulation.session import ItemLine as CoreLine
+from kiosk.core.circulation.session import LineStatus as CoreStatus
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState
 from kiosk.core.lockers.bank_state import Opened, Refused
-from kiosk.core.session import Activity, SessionView, State
-from kiosk.core.session import ItemLine as CoreLine
-from kiosk.core.session import LineStatus as CoreStatus
 from kiosk.ui.presenters.text import PICKUP_ERRORS
 from kiosk.ui.presenters.views import (
     AccountView,

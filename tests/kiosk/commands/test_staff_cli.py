@@ -15,7 +15,7 @@ import time
 import pytest
 
 from kiosk.cli import main
-from kiosk.core.staff_auth import PinHash
+from kiosk.core.circulation.staff_auth import PinHash
 
 
 def hash_pin_cli(

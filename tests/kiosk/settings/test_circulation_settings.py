@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.app import circulation_rules
 from kiosk.cli import main
-from kiosk.core.staff_auth import hash_pin
+from kiosk.core.circulation.staff_auth import hash_pin
 from kiosk.settings import ConfigError, load_settings
 
 LINE = hash_pin("2580", b"knygomatas-tests").line()

@@ -11,9 +11,9 @@ from datetime import datetime
 
 import pytest
 
+from kiosk.core.circulation.pad import PadItem
+from kiosk.core.circulation.session import LineStatus, State
 from kiosk.core.clock import ManualClock
-from kiosk.core.pad import PadItem
-from kiosk.core.session import LineStatus, State
 from kiosk.demo.in_process import InProcessCore
 from kiosk.ui.presenters.views import AttractView, Screen
 from simulators.ils.simulator import IlsSimulator

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.core.notices import MESSAGES
+from kiosk.core.circulation.notices import MESSAGES
 from kiosk.core.receipts import Receipt, RoomBookingSlip
 from kiosk.ui.presenters.rooms import (
     MyBooking,

@@ -31,7 +31,7 @@ class IdleCore:
     """The circulation service is not part of a pickup: it stays idle."""
 
     def __init__(self) -> None:
-        from kiosk.core.session import SessionView
+        from kiosk.core.circulation.session import SessionView
 
         self.view = SessionView()
 

@@ -124,7 +124,7 @@ def test_place_item_from_the_console_and_the_kiosk_core_sees_it_arrive(rig, brow
     """Through the core's own pad port (kiosk.rfid_pad.RfidPad over the FEIG driver)."""
     import asyncio
 
-    from kiosk.core.pad import ItemsArrived
+    from kiosk.core.circulation.pad import ItemsArrived
     from kiosk.rfid_pad import RfidPad
 
     settings = rig.fleet.kiosk_settings()

@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.session import (
+    Activity,
+    EndReason,
+    ItemLine,
+    LineStatus,
+    SessionView,
+    State,
+)
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
-from kiosk.core.notices import Notice
-from kiosk.core.session import Activity, EndReason, ItemLine, LineStatus, SessionView, State
 from kiosk.ui.core_session import CoreSession
 from kiosk.ui.presenters import intents
 from kiosk.ui.presenters.views import AttractView, Screen

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState
-from kiosk.core.notices import Notice
-from kiosk.core.session import AccountView as CoreAccount
-from kiosk.core.session import (
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.session import AccountView as CoreAccount
+from kiosk.core.circulation.session import (
     Activity,
     FineView,
     HoldView,
@@ -19,6 +18,7 @@ from kiosk.core.session import (
     SessionView,
     State,
 )
+from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState
 from kiosk.ui.presenters import views
 from kiosk.ui.presenters.core_views import (
     account_view,

@@ -10,8 +10,8 @@ from datetime import datetime
 
 import pytest
 
+from kiosk.core.circulation.session import SessionView
 from kiosk.core.lockers.bank_state import Opened, Refused
-from kiosk.core.session import SessionView
 from kiosk.ui.core_session import CoreSession
 from kiosk.ui.presenters import intents
 from kiosk.ui.presenters.core_views import pickup_outcome

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.pad import PadError
+from kiosk.core.circulation.session import ItemLine, LineStatus
+from kiosk.core.circulation.visit import Circulation, Release, StaffAlert
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
-from kiosk.core.notices import Notice
 from kiosk.core.outbox import EntryKind
-from kiosk.core.pad import PadError
 from kiosk.core.receipts import ItemKind
-from kiosk.core.session import ItemLine, LineStatus
-from kiosk.core.visit import Circulation, Release, StaffAlert
 from kiosk.core.vocabulary import ItemStatus
 
 UNKNOWN_REASON = "outcome unknown: security left on; check the item at the ILS"

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kiosk.core.pad import PadItem
-from kiosk.core.visit import Visit
+from kiosk.core.circulation.pad import PadItem
+from kiosk.core.circulation.visit import Visit
 
 
 @dataclass(frozen=True)

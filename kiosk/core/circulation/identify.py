@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.offline_policy import OfflineMode, OfflinePolicy
+from kiosk.core.circulation.visit import Visit
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
-from kiosk.core.notices import Notice
-from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
 from kiosk.core.patron_checks import PinLockout, check_patron
 from kiosk.core.ports import LibrarySystem
-from kiosk.core.visit import Visit
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ import pytest
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.offline_policy import OfflineMode, OfflinePolicy
+from kiosk.core.circulation.pad import PadItem
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.session import Activity, LineStatus, State
 from kiosk.core.clock import ManualClock
-from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
 from kiosk.core.outbox import EntryKind, EntryState
-from kiosk.core.pad import PadItem
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.receipts import Receipt
-from kiosk.core.session import Activity, LineStatus, State
 from kiosk.core.stats import MemoryStatistics
 from kiosk.i18n import Catalogs
 from simulators.ils.simulator import IlsSimulator

@@ -7,12 +7,12 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from kiosk.core.circulation_setup import CirculationRules
+from kiosk.core.circulation.offline_policy import OfflineMode, OfflinePolicy
+from kiosk.core.circulation.setup import CirculationRules
+from kiosk.core.circulation.sign_in import SignIn
+from kiosk.core.circulation.staff_auth import hash_pin
+from kiosk.core.circulation.visit import Visit
 from kiosk.core.errors import LibraryUnavailable
-from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
-from kiosk.core.sign_in import SignIn
-from kiosk.core.staff_auth import hash_pin
-from kiosk.core.visit import Visit
 
 STAFF_CARD, PATRON_CARD = "9900000001", "2100000001"
 RULES = CirculationRules(staff_card_pattern=r"^99[0-9]{8}$", pin_max_tries=2, lockout_s=60.0)

@@ -7,7 +7,7 @@ the UI, card scans, pad events and the clock. It owns the session's state and it
   asked; its PIN is never kept on the visit);
 - visit_work.py: one visit's items (borrow/return jobs on the pipeline, renewals, the
   account, the receipt desk at Done);
-- visit_view.py: what the screen shows; the UI observes ``view`` (an immutable SessionView,
+- view.py: what the screen shows; the UI observes ``view`` (an immutable SessionView,
   also pushed to ``on_view``).
 
 Must never: keep anything of a patron after the session ends (the Visit and its VisitWork are
@@ -22,20 +22,20 @@ import asyncio
 import logging
 import re
 
-from kiosk.core.circulation_setup import CirculationRules, Ports
+from kiosk.core.circulation.identify import Identified
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.offline_policy import OfflinePolicy
+from kiosk.core.circulation.pad import ItemsArrived, ItemsLeft, PadEvent, PadLost
+from kiosk.core.circulation.session import Activity, EndReason, SessionView, State, step
+from kiosk.core.circulation.setup import CirculationRules, Ports
+from kiosk.core.circulation.sign_in import SignIn
+from kiosk.core.circulation.statistics import SessionStats
+from kiosk.core.circulation.view import ScreenState, session_view
+from kiosk.core.circulation.visit import StaffAlert, Visit
+from kiosk.core.circulation.visit_work import VisitWork
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
-from kiosk.core.identify import Identified
-from kiosk.core.notices import Notice
-from kiosk.core.offline_policy import OfflinePolicy
-from kiosk.core.pad import ItemsArrived, ItemsLeft, PadEvent, PadLost
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.receipt_delivery import State as ReceiptState
-from kiosk.core.session import Activity, EndReason, SessionView, State, step
-from kiosk.core.session_stats import SessionStats
-from kiosk.core.sign_in import SignIn
-from kiosk.core.visit import StaffAlert, Visit
-from kiosk.core.visit_view import ScreenState, session_view
-from kiosk.core.visit_work import VisitWork
 
 log = logging.getLogger(__name__)
 FINAL_RECEIPT = frozenset({ReceiptState.PRINTED, ReceiptState.EMAIL_QUEUED, ReceiptState.DECLINED})

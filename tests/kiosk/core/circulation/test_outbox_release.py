@@ -18,12 +18,12 @@ import pytest
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.offline_policy import OfflineMode, OfflinePolicy
+from kiosk.core.circulation.pad import PadItem
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.session import LineStatus
 from kiosk.core.clock import ManualClock
-from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
 from kiosk.core.outbox import EntryKind, EntryState, OutboxEntry
-from kiosk.core.pad import PadItem
-from kiosk.core.session import LineStatus
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.outbox_fake import FakeOutbox
 from simulators.models.pad_fake import FakePad

@@ -8,14 +8,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.arrivals import left, take
+from kiosk.core.circulation.arrivals import left, take
+from kiosk.core.circulation.notices import MESSAGES
+from kiosk.core.circulation.pad import PadItem
+from kiosk.core.circulation.renewals import parse_fine
+from kiosk.core.circulation.session import TRANSITIONS, IllegalTransition, State, step
+from kiosk.core.circulation.visit import Visit
 from kiosk.core.model import Patron
-from kiosk.core.notices import MESSAGES
-from kiosk.core.pad import PadItem
 from kiosk.core.patron_checks import PinLockout, check_patron
-from kiosk.core.renewals import parse_fine
-from kiosk.core.session import TRANSITIONS, IllegalTransition, State, step
-from kiosk.core.visit import Visit
 
 EVENTS = sorted({event for _, event in TRANSITIONS})
 FLAGS = ["charge_denied", "card_lost", "excessive_fines", "too_many_charged", "too_many_overdue"]

@@ -15,13 +15,13 @@ import pytest
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.pad import PadItem, PadProblem
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.session import Activity, LineStatus, State
+from kiosk.core.circulation.visit import StaffAlert
 from kiosk.core.clock import ManualClock
 from kiosk.core.library_pool import LibraryPool
 from kiosk.core.outbox import EntryKind, EntryState
-from kiosk.core.pad import PadItem, PadProblem
-from kiosk.core.session import Activity, LineStatus, State
-from kiosk.core.visit import StaffAlert
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.outbox_fake import FakeOutbox
 from simulators.models.pad_fake import FakePad

@@ -16,10 +16,10 @@ import pytest
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.session import EndReason, State
+from kiosk.core.circulation.staff_auth import PinHashError, hash_pin
 from kiosk.core.clock import ManualClock
-from kiosk.core.session import EndReason, State
-from kiosk.core.staff_auth import PinHashError, hash_pin
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.ils_records import Patron as IlsPatron
 from simulators.models.outbox_fake import FakeOutbox

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import re
 
-from kiosk.core.circulation_setup import CirculationRules
-from kiosk.core.identify import Identified, identify
-from kiosk.core.offline_policy import OfflinePolicy
+from kiosk.core.circulation.identify import Identified, identify
+from kiosk.core.circulation.offline_policy import OfflinePolicy
+from kiosk.core.circulation.setup import CirculationRules
+from kiosk.core.circulation.staff_auth import PinHash, staff_login
+from kiosk.core.circulation.visit import Visit
 from kiosk.core.patron_checks import PinLockout
 from kiosk.core.ports import LibrarySystem
-from kiosk.core.staff_auth import PinHash, staff_login
-from kiosk.core.visit import Visit
 
 
 class SignIn:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import asyncio
 
-from kiosk.core.circulation_setup import CirculationRules, Ports
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.offline_policy import OfflinePolicy
+from kiosk.core.circulation.pad import PadItem, PadProblem
+from kiosk.core.circulation.session import Activity, LineStatus
+from kiosk.core.circulation.setup import CirculationRules, Ports
+from kiosk.core.circulation.visit import StaffAlert, Visit
+from kiosk.core.circulation.visit_work import VisitWork
 from kiosk.core.clock import ManualClock
-from kiosk.core.notices import Notice
-from kiosk.core.offline_policy import OfflinePolicy
-from kiosk.core.pad import PadItem, PadProblem
 from kiosk.core.receipts import ItemKind, Receipt
-from kiosk.core.session import Activity, LineStatus
-from kiosk.core.visit import StaffAlert, Visit
-from kiosk.core.visit_work import VisitWork
 from simulators.models.outbox_fake import FakeOutbox
 
 BLOCKED = Notice("patron.blocked")

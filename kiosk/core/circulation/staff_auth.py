@@ -38,9 +38,9 @@ import hmac
 import logging
 from dataclasses import dataclass, field
 
+from kiosk.core.circulation.identify import Identified
+from kiosk.core.circulation.notices import Notice
 from kiosk.core.errors import LibrarySystemError
-from kiosk.core.identify import Identified
-from kiosk.core.notices import Notice
 from kiosk.core.patron_checks import PinLockout
 from kiosk.core.ports import LibrarySystem
 from kiosk.core.privacy import mask_card

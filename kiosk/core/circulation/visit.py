@@ -13,15 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.offline_policy import OfflinePolicy
+from kiosk.core.circulation.pad import Pad, PadItem
+from kiosk.core.circulation.session import Activity, ItemLine, LineStatus
 from kiosk.core.clock import Clock
 from kiosk.core.model import Patron
-from kiosk.core.notices import Notice
-from kiosk.core.offline_policy import OfflinePolicy
 from kiosk.core.outbox import EntryKind, Outbox, OutboxEntry
-from kiosk.core.pad import Pad, PadItem
 from kiosk.core.ports import LibrarySystem
 from kiosk.core.receipts import ItemKind, Receipt, ReceiptItem
-from kiosk.core.session import Activity, ItemLine, LineStatus
 
 ALERT_NOTICES = frozenset({"item.hold_shelf", "item.staff_bin"})
 

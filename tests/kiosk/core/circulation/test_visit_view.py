@@ -4,11 +4,11 @@ the PIN is asked, the receipt's text only while it is being chosen)."""
 
 from __future__ import annotations
 
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.session import Activity, EndReason, LineStatus, SessionView, State
+from kiosk.core.circulation.view import ScreenState, session_view
+from kiosk.core.circulation.visit import Visit
 from kiosk.core.model import Patron
-from kiosk.core.notices import Notice
-from kiosk.core.session import Activity, EndReason, LineStatus, SessionView, State
-from kiosk.core.visit import Visit
-from kiosk.core.visit_view import ScreenState, session_view
 
 CARD = "2100000001"
 

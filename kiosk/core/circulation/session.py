@@ -1,5 +1,5 @@
 """The patron session: its states, the table of legal transitions, the idle timer and the
-immutable view the UI observes. Pure: the service (circulation.py) feeds events and time.
+immutable view the UI observes. Pure: the service (service.py) feeds events and time.
 
 Rules:
 1. IDLE is clean: nothing of a patron is held anywhere. Every other state leaves through
@@ -9,7 +9,7 @@ Rules:
    (AWAITING_PIN) and only then asks the ILS, so a stranger learns nothing about a card.
 3. A staff card always asks for the PIN (AWAITING_PIN, whatever ``pin_required`` says) and
    goes to STAFF only when the ILS, or with the ILS unreachable the local technician PIN,
-   accepts it (kiosk/core/staff_auth.py); never to a patron's account. A wrong staff PIN is
+   accepts it (kiosk/core/circulation/staff_auth.py); never to a patron's account. A wrong staff PIN is
    counted and refused like a patron's.
 4. A refused patron sees why (REFUSED) until they dismiss it or the timer ends it.
 5. WORKING is a patron's visit (borrow, return, renew, account); RETURNS is an anonymous
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from kiosk.core.notices import Notice
+from kiosk.core.circulation.notices import Notice
 
 
 class State(StrEnum):

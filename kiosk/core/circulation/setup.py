@@ -9,15 +9,15 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kiosk.core.circulation.pad import Pad
+from kiosk.core.circulation.session import IdleTimer, SessionView
+from kiosk.core.circulation.visit import StaffAlert
 from kiosk.core.clock import Clock
 from kiosk.core.outbox import Outbox
-from kiosk.core.pad import Pad
 from kiosk.core.ports import LibrarySystem
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.receipts import Receipt
-from kiosk.core.session import IdleTimer, SessionView
 from kiosk.core.stats import Statistics
-from kiosk.core.visit import StaffAlert
 
 
 @dataclass(frozen=True)

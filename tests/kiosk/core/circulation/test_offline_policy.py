@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from kiosk.core.offline_policy import OfflineMode, OfflinePolicy
+from kiosk.core.circulation.offline_policy import OfflineMode, OfflinePolicy
 
 
 def test_none_allows_nothing() -> None:

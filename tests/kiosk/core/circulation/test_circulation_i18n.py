@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.notices import MESSAGES, Notice
+from kiosk.core.circulation.notices import MESSAGES, Notice
 from kiosk.i18n import Catalogs
 
 TEXTS = sorted({text for pair in MESSAGES.values() for text in pair if text})

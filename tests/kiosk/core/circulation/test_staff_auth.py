@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.core.staff_auth import (
+from kiosk.core.circulation.staff_auth import (
     PinFormatError,
     PinHash,
     PinHashError,

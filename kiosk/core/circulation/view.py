@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.core.notices import Notice
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.session import AccountView, Activity, EndReason, SessionView, State
+from kiosk.core.circulation.visit import Visit
 from kiosk.core.privacy import mask_card
 from kiosk.core.receipt_delivery import ReceiptDesk
-from kiosk.core.session import AccountView, Activity, EndReason, SessionView, State
-from kiosk.core.visit import Visit
 
 
 @dataclass

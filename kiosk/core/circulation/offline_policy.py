@@ -30,7 +30,7 @@ class OfflineMode(StrEnum):
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # a message key (kiosk.core.messages) when not allowed
+    reason: str = ""  # a message key (kiosk.core.circulation.notices) when not allowed
 
 
 @dataclass(frozen=True)

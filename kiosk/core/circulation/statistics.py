@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from kiosk.core.circulation.session import Activity, ItemLine, LineStatus
+from kiosk.core.circulation.visit import Visit
 from kiosk.core.clock import Clock
-from kiosk.core.session import Activity, ItemLine, LineStatus
 from kiosk.core.stats import OfflinePeriod, SessionRecord, Statistics, TransactionRecord
-from kiosk.core.visit import Visit
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,9 @@ import pytest
 from backend_sync.sip2.client import Sip2Client, Sip2Config
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
-from kiosk.core.circulation import CirculationRules, CirculationService, Ports
-from kiosk.core.clock import ManualClock
-from kiosk.core.pad import PadItem
-from kiosk.core.receipt_delivery import PrinterFault, ReceiptDesk
-from kiosk.core.receipts import Block, Receipt
-from kiosk.core.session import (
+from kiosk.core.circulation.pad import PadItem
+from kiosk.core.circulation.service import CirculationRules, CirculationService, Ports
+from kiosk.core.circulation.session import (
     TRANSITIONS,
     EndReason,
     IdleTimer,
@@ -30,6 +27,9 @@ from kiosk.core.session import (
     State,
     step,
 )
+from kiosk.core.clock import ManualClock
+from kiosk.core.receipt_delivery import PrinterFault, ReceiptDesk
+from kiosk.core.receipts import Block, Receipt
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.ils_records import Patron as IlsPatron
 from simulators.models.outbox_fake import FakeOutbox
@@ -447,7 +447,7 @@ def test_the_view_published_never_leaks_the_previous_patron(sim: IlsSimulator) -
 def test_pad_items_arrive_only_into_an_open_session(sim: IlsSimulator) -> None:
     async def body(k: Kiosk) -> None:
         k.service.on_pad(
-            __import__("kiosk.core.pad", fromlist=["x"]).ItemsArrived(
+            __import__("kiosk.core.circulation.pad", fromlist=["x"]).ItemsArrived(
                 (PadItem("E0040000000000AA", AVAILABLE),)
             )
         )

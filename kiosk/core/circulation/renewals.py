@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import re
 
-from kiosk.core.borrow import UNKNOWN_REASON
-from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
-from kiosk.core.model import Item
-from kiosk.core.notices import Notice
-from kiosk.core.outbox import EntryKind
-from kiosk.core.receipts import ItemKind
-from kiosk.core.session import (
+from kiosk.core.circulation.borrow import UNKNOWN_REASON
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.session import (
     AccountView,
     Activity,
     FineView,
@@ -27,7 +23,11 @@ from kiosk.core.session import (
     LineStatus,
     LoanView,
 )
-from kiosk.core.visit import Circulation, StaffAlert
+from kiosk.core.circulation.visit import Circulation, StaffAlert
+from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
+from kiosk.core.model import Item
+from kiosk.core.outbox import EntryKind
+from kiosk.core.receipts import ItemKind
 from kiosk.core.vocabulary import ItemStatus
 
 # A fine item is free text; most ILSes send "<id> <amount> <description>".

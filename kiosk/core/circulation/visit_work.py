@@ -14,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kiosk.core import arrivals, borrow, renewals, returns
-from kiosk.core.circulation_setup import CirculationRules, Ports
-from kiosk.core.notices import Notice
-from kiosk.core.offline_policy import OfflinePolicy
-from kiosk.core.pad import PadItem, PadProblem
+from kiosk.core.circulation import arrivals, borrow, renewals, returns
+from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.offline_policy import OfflinePolicy
+from kiosk.core.circulation.pad import PadItem, PadProblem
+from kiosk.core.circulation.session import AccountView, Activity, LineStatus
+from kiosk.core.circulation.setup import CirculationRules, Ports
+from kiosk.core.circulation.stack import Stack
+from kiosk.core.circulation.visit import Circulation, StaffAlert, Visit
 from kiosk.core.receipt_delivery import ReceiptDesk
-from kiosk.core.session import AccountView, Activity, LineStatus
-from kiosk.core.stack import Stack
-from kiosk.core.visit import Circulation, StaffAlert, Visit
 
 
 class VisitWork:
