@@ -1,10 +1,11 @@
 """The fleet: every simulator a configuration file names, started together on loopback.
 
 For each table of the kiosk's config that points at a simulated system ([ils], [rfid],
-[lockers], [printer], [rooms], [smtp]; and the feed when [ui] new_books_feed_url is on
-loopback) it starts that simulator on the port the table names (so a kiosk run with the same
-file finds them), each with its control API on its usual port (the
-one the `kiosk sim X …` commands use by default), and stops them all cleanly. With
+[lockers], [printer], [rooms], [smtp]; the feed when [ui] new_books_feed_url is on
+loopback; [registration] when its backend is koha or folio on loopback) it starts that
+simulator on the port the table names (so a kiosk run with the same file finds them), each
+with its control API on its usual port (the one the `kiosk sim X …` commands use by
+default), and stops them all cleanly. With
 ``any_ports`` every port is picked free instead (tests run in parallel) and
 ``kiosk_settings()`` gives the config rewritten to point at them.
 
@@ -35,14 +36,15 @@ from simulators.models.rfid_pad import PadTimings
 from simulators.models.rooms import RoomsModel, SimClock
 from simulators.models.rooms_dataset import library_dataset
 from simulators.printer.server import PrinterSimulator, SimulatorOptions
+from simulators.registration.server import RegistrationSimulator
 from simulators.rfid.app import RfidSimulator
 from simulators.rooms.server import LibCalSimulator
 
-ORDER = ("ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed")
+ORDER = ("ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration")
 # the control ports `kiosk sim X ACTION` reaches by default (printer: its sim.json instead)
 CONTROL_PORTS = {
     "ils": 6002, "rfid": 10081, "lockers": 8502, "printer": 9101, "rooms": 8094, "smtp": 8026,
-    "feed": 8098,
+    "feed": 8098, "registration": 8096,
 }  # fmt: skip
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 
@@ -181,18 +183,39 @@ class Fleet:
 
         return Running("feed", sim.url, control.url, stop, sim)
 
+    def _registration(self) -> Running:
+        section = self.settings.registration
+        assert section is not None
+        port = _port("registration", section.base_url, 80)
+        sim = RegistrationSimulator(
+            section.backend, client_id=section.client_id,
+            client_secret=section.client_secret.get_secret_value(),
+            tenant=section.tenant or "diku", port=self._wire(port),
+        ).start()  # fmt: skip
+        control = ControlServer(sim.actions(), self._control("registration")).start()
+
+        def stop() -> None:
+            control.stop()
+            sim.stop()
+
+        return Running("registration", sim.url, control.url, stop, sim)
+
     def _configured(self, name: str) -> bool:
         if name == "feed":  # no table of its own: [ui] names it; a real OPAC's feed stays real
             ui = self.settings.ui
             host = urlsplit(ui.new_books_feed_url).hostname
             return ui.new_books_source == "feed" and host in LOOPBACK_NAMES
+        if name == "registration":  # koha / folio on loopback; the desk backend mails [smtp]
+            section = self.settings.registration
+            host = urlsplit(section.base_url).hostname if section else None
+            return section is not None and section.backend != "desk" and host in LOOPBACK_NAMES
         return getattr(self.settings, name) is not None
 
     # -- life cycle ---------------------------------------------------------------------
     def start(self) -> Fleet:
         starters = {"ils": self._ils, "rfid": self._rfid, "lockers": self._lockers,
                     "printer": self._printer, "rooms": self._rooms, "smtp": self._smtp,
-                    "feed": self._feed}  # fmt: skip
+                    "feed": self._feed, "registration": self._registration}  # fmt: skip
         for name in ORDER:
             if not self._configured(name):
                 continue
@@ -256,7 +279,7 @@ def _point(data: dict[str, Any], name: str, running: Running) -> None:
             for board in section["boards"]:
                 if board["family"] == "modbus" and board["transport"] == "tcp":
                     board["host"], board["port"] = LOOPBACK, port
-        case "rooms":
+        case "rooms" | "registration":
             section["base_url"] = running.address
         case "smtp":
             section["host"], port = running.address.rsplit(":", 1)

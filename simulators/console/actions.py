@@ -1,7 +1,7 @@
 """What the console can ask of each simulator: every control action by name, with its
 parameters and their types, so a browser form (all strings) becomes a control API call.
 
-The table mirrors the control APIs of simulators/{ils,rfid,lockers,printer,rooms}; the
+The table mirrors the control APIs of simulators/{ils,rfid,lockers,printer,rooms,registration}; the
 console never reaches into a simulator object, it only calls these actions over HTTP, so
 whatever it does is scriptable with `kiosk sim X …` or ControlClient. Pure: no I/O.
 """
@@ -99,6 +99,19 @@ ACTIONS: dict[str, dict[str, ActionSpec]] = {
         "set_time": _spec("set the clock", at="str"),
         "reset_faults": _spec("clear faults"),
         "stats": _spec("requests answered, by endpoint"),
+    },
+    "registration": {
+        "slow": _spec("slow answers", delay_s="float"),
+        "fail": _spec("fail calls", count="int", status="int"),
+        "malformed": _spec("malformed answers", count="int"),
+        "lose": _spec("create, then lose the answer", count="int"),
+        "duplicate": _spec("answer 409 duplicate", count="int"),
+        "unreachable": _spec("unreachable", on="bool"),
+        "expire_tokens": _spec("expire tokens"),
+        "add_existing": _spec("add an older registration", email="str"),
+        "forget_all": _spec("delete every record"),
+        "reset_faults": _spec("clear faults"),
+        "stats": _spec("requests answered, records created"),
     },
 }
 TRUE = {"1", "true", "on", "yes"}

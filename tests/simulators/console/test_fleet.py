@@ -26,7 +26,7 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def test_every_configured_simulator_runs_with_its_control_api(running) -> None:
-    simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed"}
+    simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration"}
     assert set(running.fleet.running) == simulated
     for name in running.fleet.running:
         assert ControlClient(running.fleet.running[name].control).call("status")
@@ -39,6 +39,19 @@ def test_kiosk_settings_point_at_the_running_simulators(running) -> None:
     assert settings.ils.port == int(running.fleet.running["ils"].address.rsplit(":", 1)[1])
     assert settings.rooms.client_secret.get_secret_value() == "demo"
     assert settings.lockers.boards[0].port != 5020
+
+
+def test_the_registration_simulator_takes_the_demo_kiosks_applications(running) -> None:
+    import asyncio
+
+    from kiosk.core.registration import submit_once
+    from kiosk.wiring.registration import registration_from
+    from simulators.models.registration import SAMPLE_APPLICATION
+
+    settings = running.fleet.kiosk_settings()
+    assert settings.registration.base_url == running.fleet.running["registration"].address
+    asyncio.run(submit_once(registration_from(settings), SAMPLE_APPLICATION, "fleet-key"))
+    assert running.fleet.running["registration"].handle.created == 1
 
 
 def test_catalogue_comes_from_the_ils_simulator(running) -> None:
@@ -119,7 +132,7 @@ def test_kiosk_sim_up_prints_where_everything_is_and_stops_on_sigterm(tmp_path: 
     try:
         line = process.stdout.readline()
         described = json.loads(line)
-        simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed"}
+        simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration"}
         assert set(described) == simulated | {"console"}
         assert ControlClient(described["lockers"]["control"]).call("status")["boards"]
         assert described["console"].startswith("http://127.0.0.1:")
