@@ -22,23 +22,35 @@ Rules (the peers' bugs are the requirements, see research §2.4):
    process killed before that leaves a live entry, which the replayer checks and puts on
    the reconciliation list as interrupted (applied or not): staff check the item's tag.
 
-Stage one (``checkout``) talks to the ILS, stage two (``unsecure``) to the pad (stack.py).
+Rules 1, 5, 6 and 7 are the transaction envelope's (envelope.py), shared with returns and
+renewals. Stage one (``checkout``) talks to the ILS through the envelope, stage two
+(``unsecure``) to the pad (stack.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
+from kiosk.core.circulation.envelope import (
+    Accepted,
+    Offline,
+    Operation,
+    Refused,
+    Unknown,
+    Unrecorded,
+    Withdrawn,
+    transact,
+)
 from kiosk.core.circulation.notices import Notice
 from kiosk.core.circulation.pad import PadError
 from kiosk.core.circulation.session import ItemLine, LineStatus
 from kiosk.core.circulation.visit import Circulation, Release, StaffAlert
-from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
+from kiosk.core.errors import LibrarySystemError
+from kiosk.core.model import LoanResult
 from kiosk.core.outbox import EntryKind
 from kiosk.core.receipts import ItemKind
 from kiosk.core.vocabulary import ItemStatus
-
-UNKNOWN_REASON = "outcome unknown: security left on; check the item at the ILS"
 
 
 @dataclass(frozen=True)
@@ -52,52 +64,42 @@ class BorrowJob:
 async def checkout(c: Circulation, job: BorrowJob) -> BorrowJob | None:
     """Stage one. Returns the job for the pad when security must be switched off."""
     v = c.visit
-    due_offline = c.policy.due(c.now())
-    key = await c.write_ahead(
-        EntryKind.CHECKOUT, job.item_id, card=v.card, due=due_offline.isoformat()
+    loan = Operation(
+        kind=EntryKind.CHECKOUT,
+        item_id=job.item_id,
+        payload={"card": v.card, "due": c.policy.due(c.now()).isoformat()},
+        send=lambda: c.library.checkout(v.card, job.item_id, v.pin),
+        accepted=lambda result: result.ok,
+        record=loan_record,
+        offline=lambda: c.policy.checkout(v.borrowed_offline),
+        withdrawn_note="; check the ILS has no loan for this item",
     )
-    if key is None:
-        _set_unrecorded(c, job.seq)
-        return None
-    if v.offline or await c.outbox.queued_before(key, job.item_id):
-        return await _offline(c, job, Release(key))
-    try:
-        result = await c.library.checkout(v.card, job.item_id, v.pin)
-    except LibraryUnavailable:
-        v.went_offline(c.now())
-        return await _offline(c, job, Release(key, maybe_sent=True))
-    except (OutcomeUnknown, LibrarySystemError) as exc:
-        await c.outbox.mark_rejected(key, UNKNOWN_REASON, {"outcome_unknown": str(exc)})
-        _unknown(c, job, str(exc))
-        return None
-    result_data = {"ok": result.ok, "due": result.due_date.isoformat() if result.due_date else ""}
-    if not result.ok:
-        detail = " ".join(result.screen_messages)
-        await c.outbox.mark_refused(key, detail or "refused", result_data)
-        reason = await refusal_reason(c, job.item_id)
-        _finish(c, job.seq, LineStatus.REFUSED, title=result.title, notice=Notice(reason, detail))
-        return None
-    v.own_loans.add(job.item_id)
-    line = c.visit.update(job.seq, title=result.title, due=result.due_date)
-    return await _after_loan(c, replace(job, release=Release(key, result_data)), line)
+    match await transact(c, loan):
+        case Accepted(result, release):
+            v.own_loans.add(job.item_id)
+            line = v.update(job.seq, title=result.title, due=result.due_date)
+            return await _after_loan(c, replace(job, release=release), line)
+        case Offline(release):
+            v.borrowed_offline += 1
+            line = v.update(job.seq, due=c.policy.due(c.now()), offline=True)
+            return await _after_loan(c, replace(job, release=release), line)
+        case Refused(result, detail):
+            reason = await refusal_reason(c, job.item_id)
+            _finish(
+                c, job.seq, LineStatus.REFUSED, title=result.title, notice=Notice(reason, detail)
+            )
+        case Withdrawn(reason):
+            _finish(c, job.seq, LineStatus.REFUSED, notice=Notice(reason))
+        case Unknown():
+            _finish(c, job.seq, LineStatus.UNKNOWN_OUTCOME, notice=Notice("item.outcome_unknown"))
+        case Unrecorded():
+            _finish(c, job.seq, LineStatus.REFUSED, notice=Notice("kiosk.cannot_record"))
+    return None
 
 
-async def _offline(c: Circulation, job: BorrowJob, release: Release) -> BorrowJob | None:
-    key = release.key
-    decision = c.policy.checkout(c.visit.borrowed_offline)
-    if not decision.allowed:
-        # A backend can report "unreachable" after a request went out, so staff see
-        # the withdrawn entry on the reconciliation list rather than it vanishing.
-        await c.outbox.mark_rejected(
-            key,
-            f"withdrawn: {decision.reason}; check the ILS has no loan for this item",
-            {"withdrawn": True, "reason": decision.reason},
-        )
-        _finish(c, job.seq, LineStatus.REFUSED, notice=Notice(decision.reason))
-        return None
-    c.visit.borrowed_offline += 1
-    line = c.visit.update(job.seq, due=c.policy.due(c.now()), offline=True)
-    return await _after_loan(c, replace(job, release=release), line)
+def loan_record(result: LoanResult) -> dict[str, Any]:
+    """What the outbox keeps of a loan's (or a renewal's) answer."""
+    return {"ok": result.ok, "due": result.due_date.isoformat() if result.due_date else ""}
 
 
 async def _after_loan(c: Circulation, job: BorrowJob, line: ItemLine) -> BorrowJob | None:
@@ -137,11 +139,6 @@ def _borrowed(c: Circulation, seq: int) -> None:
     c.publish()
 
 
-def _unknown(c: Circulation, job: BorrowJob, detail: str) -> None:
-    _finish(c, job.seq, LineStatus.UNKNOWN_OUTCOME, notice=Notice("item.outcome_unknown"))
-    c.alert(StaffAlert("outcome_unknown", job.item_id, detail))
-
-
 def _finish(c: Circulation, seq: int, status: LineStatus, **changes: object) -> None:
     c.visit.update(seq, status=status, **changes)
     c.publish()
@@ -165,8 +162,3 @@ async def refusal_reason(c: Circulation, item_id: str) -> str:
         case ItemStatus.AVAILABLE | ItemStatus.OTHER:
             return "item.on_hold_for_other" if item.hold_queue_length else "item.not_for_loan"
     return "item.refused"
-
-
-def _set_unrecorded(c: Circulation, seq: int) -> None:
-    c.visit.update(seq, status=LineStatus.REFUSED, notice=Notice("kiosk.cannot_record"))
-    c.publish()

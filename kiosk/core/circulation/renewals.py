@@ -1,9 +1,10 @@
 """Renewing one loan or all of them, and the account view (loans, holds, fines).
 
 Rules: a patron renews only their own loans (the ones the ILS listed for their card);
-each renewal is written to the outbox before it is sent; nothing is renewed offline (the
-kiosk cannot know the loans). "Renew all" renews the patron's loans one by one so every
-item gets its own answer and its own outbox entry.
+each renewal goes through the transaction envelope (envelope.py: written to the outbox
+before it is sent, a lost answer to staff); nothing is renewed offline (the kiosk cannot
+know the loans), and a renewal the ILS stopped answering is withdrawn. "Renew all" renews
+the patron's loans one by one so every item gets its own answer and its own outbox entry.
 
 The account view lists loans with due dates (overdue marked), holds (ready for pickup first,
 with where) and fines with their amounts and total, from the ILS's patron record.
@@ -13,7 +14,17 @@ from __future__ import annotations
 
 import re
 
-from kiosk.core.circulation.borrow import UNKNOWN_REASON
+from kiosk.core.circulation.borrow import loan_record
+from kiosk.core.circulation.envelope import (
+    Accepted,
+    Offline,
+    Operation,
+    Refused,
+    Unknown,
+    Unrecorded,
+    Withdrawn,
+    transact,
+)
 from kiosk.core.circulation.notices import Notice
 from kiosk.core.circulation.session import (
     AccountView,
@@ -23,8 +34,8 @@ from kiosk.core.circulation.session import (
     LineStatus,
     LoanView,
 )
-from kiosk.core.circulation.visit import Circulation, StaffAlert
-from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
+from kiosk.core.circulation.visit import Circulation
+from kiosk.core.errors import LibrarySystemError
 from kiosk.core.model import Item
 from kiosk.core.outbox import EntryKind
 from kiosk.core.receipts import ItemKind
@@ -41,47 +52,39 @@ async def renew(c: Circulation, item_id: str) -> None:
         v.update(line.seq, status=LineStatus.REFUSED, notice=Notice("item.not_your_loan"))
         c.publish()
         return
-    if v.offline:
-        decision = c.policy.renew()
-        v.update(line.seq, status=LineStatus.REFUSED, notice=Notice(decision.reason))
+    if v.offline:  # nothing is written: the policy refuses every renewal offline
+        v.update(line.seq, status=LineStatus.REFUSED, notice=Notice(c.policy.renew().reason))
         c.publish()
         return
-    key = await c.write_ahead(EntryKind.RENEW, item_id, card=v.card)
-    if key is None:
-        v.update(line.seq, status=LineStatus.REFUSED, notice=Notice("kiosk.cannot_record"))
-        c.publish()
-        return
-    try:
-        result = await c.library.renew(v.card, item_id, v.pin)
-    except LibraryUnavailable:
-        v.went_offline(c.now())
-        reason = c.policy.renew().reason
-        await c.outbox.mark_rejected(key, f"withdrawn: {reason}", {"withdrawn": True})
-        v.update(line.seq, status=LineStatus.REFUSED, notice=Notice(reason))
-        c.publish()
-        return
-    except (OutcomeUnknown, LibrarySystemError) as exc:
-        await c.outbox.mark_rejected(key, UNKNOWN_REASON, {"outcome_unknown": str(exc)})
-        v.update(line.seq, status=LineStatus.UNKNOWN_OUTCOME, notice=Notice("item.outcome_unknown"))
-        c.alert(StaffAlert("outcome_unknown", item_id, str(exc)))
-        c.publish()
-        return
-    data = {"ok": result.ok, "due": result.due_date.isoformat() if result.due_date else ""}
-    if result.ok:
-        await c.outbox.mark_done(key, data)
-        done = v.update(
-            line.seq, status=LineStatus.RENEWED, title=result.title, due=result.due_date
-        )
-        v.record(ItemKind.RENEWED, done)
-    else:
-        detail = " ".join(result.screen_messages)
-        await c.outbox.mark_refused(key, detail or "refused", data)
-        v.update(
-            line.seq,
-            status=LineStatus.REFUSED,
-            title=result.title,
-            notice=Notice("item.renew_refused", detail),
-        )
+    renewal = Operation(
+        kind=EntryKind.RENEW,
+        item_id=item_id,
+        payload={"card": v.card},
+        send=lambda: c.library.renew(v.card, item_id, v.pin),
+        accepted=lambda result: result.ok,
+        record=loan_record,
+        offline=c.policy.renew,
+        waits_behind_queue=False,  # the item is this patron's loan, listed by the ILS
+    )
+    match await transact(c, renewal):
+        case Accepted(result, release):
+            await c.release(release)
+            done = v.update(
+                line.seq, status=LineStatus.RENEWED, title=result.title, due=result.due_date
+            )
+            v.record(ItemKind.RENEWED, done)
+        case Refused(result, detail):
+            notice = Notice("item.renew_refused", detail)
+            v.update(line.seq, status=LineStatus.REFUSED, title=result.title, notice=notice)
+        case Withdrawn(reason):
+            v.update(line.seq, status=LineStatus.REFUSED, notice=Notice(reason))
+        case Offline():
+            raise AssertionError("the offline policy accepted a renewal it cannot check")
+        case Unknown():
+            notice = Notice("item.outcome_unknown")
+            v.update(line.seq, status=LineStatus.UNKNOWN_OUTCOME, notice=notice)
+        case Unrecorded():
+            v.update(line.seq, status=LineStatus.REFUSED, notice=Notice("kiosk.cannot_record"))
     c.publish()
 
 

@@ -15,18 +15,29 @@ Rules:
    (a loan made offline): it waits behind it, as an offline return (borrow.py rule 7).
 7. The outbox entry is released (done, or kept for replay) only after the security write,
    as in borrow.py rule 8.
+Rules 1, 6 and the offline and lost-answer handling are the transaction envelope's
+(envelope.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kiosk.core.circulation.borrow import UNKNOWN_REASON
+from kiosk.core.circulation.envelope import (
+    Accepted,
+    Offline,
+    Operation,
+    Refused,
+    Unknown,
+    Unrecorded,
+    Withdrawn,
+    transact,
+)
 from kiosk.core.circulation.notices import Notice
 from kiosk.core.circulation.pad import PadError
 from kiosk.core.circulation.session import LineStatus
 from kiosk.core.circulation.visit import Circulation, Release, StaffAlert
-from kiosk.core.errors import LibrarySystemError, LibraryUnavailable, OutcomeUnknown
+from kiosk.core.errors import LibrarySystemError
 from kiosk.core.model import ReturnResult
 from kiosk.core.outbox import EntryKind
 from kiosk.core.receipts import ItemKind
@@ -46,36 +57,38 @@ async def checkin(c: Circulation, job: ReturnJob) -> ReturnJob | None:
     if v.card and c.returns_own_loans_only and not v.offline and job.item_id not in v.own_loans:
         _set(c, job.seq, LineStatus.REFUSED, notice=Notice("item.not_your_loan"))
         return None
-    key = await c.write_ahead(EntryKind.CHECKIN, job.item_id, card=v.card)
-    if key is None:
-        _set_unrecorded(c, job.seq)
-        return None
-    if v.offline or await c.outbox.queued_before(key, job.item_id):
-        return await _offline(c, job, Release(key))
-    try:
-        result = await c.library.checkin(job.item_id)
-    except LibraryUnavailable:
-        v.went_offline(c.now())
-        return await _offline(c, job, Release(key, maybe_sent=True))
-    except (OutcomeUnknown, LibrarySystemError) as exc:
-        await c.outbox.mark_rejected(key, UNKNOWN_REASON, {"outcome_unknown": str(exc)})
-        _set(c, job.seq, LineStatus.UNKNOWN_OUTCOME, notice=Notice("item.outcome_unknown"))
-        c.alert(StaffAlert("outcome_unknown", job.item_id, str(exc)))
-        return None
-    data = {"ok": result.ok, "sort_bin": result.sort_bin, "alert": result.alert}
-    if result.ok:
-        v.own_loans.discard(job.item_id)
-        return await _accepted(c, replace(job, release=Release(key, data)), result)
-    detail = " ".join(result.screen_messages)
-    await c.outbox.mark_refused(key, detail or "refused", data)
+    checkin = Operation(
+        kind=EntryKind.CHECKIN,
+        item_id=job.item_id,
+        payload={"card": v.card},
+        send=lambda: c.library.checkin(job.item_id),
+        accepted=lambda result: result.ok,
+        record=lambda r: {"ok": r.ok, "sort_bin": r.sort_bin, "alert": r.alert},
+        offline=c.policy.checkin,
+    )
+    match await transact(c, checkin):
+        case Accepted(result, release):
+            v.own_loans.discard(job.item_id)
+            return await _accepted(c, replace(job, release=release), result)
+        case Offline(release):
+            return await _offline(c, replace(job, release=release))
+        case Refused(result, detail):
+            return await _refused(c, job, result, detail)
+        case Withdrawn(reason):
+            _set(c, job.seq, LineStatus.REFUSED, notice=Notice(reason))
+        case Unknown():
+            _set(c, job.seq, LineStatus.UNKNOWN_OUTCOME, notice=Notice("item.outcome_unknown"))
+        case Unrecorded():
+            _set(c, job.seq, LineStatus.REFUSED, notice=Notice("kiosk.cannot_record"))
+    return None
+
+
+async def _refused(
+    c: Circulation, job: ReturnJob, result: ReturnResult, detail: str
+) -> ReturnJob | None:
     if await _on_loan(c, job.item_id):
-        _set(
-            c,
-            job.seq,
-            LineStatus.REFUSED,
-            title=result.title,
-            notice=Notice("item.return_refused", detail),
-        )
+        notice = Notice("item.return_refused", detail)
+        _set(c, job.seq, LineStatus.REFUSED, title=result.title, notice=notice)
         return None
     c.visit.update(job.seq, title=result.title, notice=Notice("item.not_on_loan"))
     return job if job.uids else _done(c, job.seq, LineStatus.NOT_ON_LOAN)
@@ -94,19 +107,11 @@ async def _accepted(c: Circulation, job: ReturnJob, result: ReturnResult) -> Ret
     return _done(c, job.seq, LineStatus.RETURNED)
 
 
-async def _offline(c: Circulation, job: ReturnJob, release: Release) -> ReturnJob | None:
-    key = release.key
-    decision = c.policy.checkin()
-    if not decision.allowed:
-        await c.outbox.mark_rejected(
-            key, f"withdrawn: {decision.reason}", {"withdrawn": True, "reason": decision.reason}
-        )
-        _set(c, job.seq, LineStatus.REFUSED, notice=Notice(decision.reason))
-        return None
+async def _offline(c: Circulation, job: ReturnJob) -> ReturnJob | None:
     c.visit.update(job.seq, offline=True, notice=Notice("offline.recorded"))
     if job.uids:
-        return replace(job, release=release)
-    await c.release(release)
+        return job
+    await c.release(job.release)
     return _done(c, job.seq, LineStatus.RETURNED)
 
 
@@ -148,8 +153,3 @@ async def _on_loan(c: Circulation, item_id: str) -> bool:
         return (await c.library.item(item_id)).on_loan
     except LibrarySystemError:
         return True  # cannot tell: do not call it "not on loan"
-
-
-def _set_unrecorded(c: Circulation, seq: int) -> None:
-    c.visit.update(seq, status=LineStatus.REFUSED, notice=Notice("kiosk.cannot_record"))
-    c.publish()

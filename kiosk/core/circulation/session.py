@@ -9,8 +9,8 @@ Rules:
    (AWAITING_PIN) and only then asks the ILS, so a stranger learns nothing about a card.
 3. A staff card always asks for the PIN (AWAITING_PIN, whatever ``pin_required`` says) and
    goes to STAFF only when the ILS, or with the ILS unreachable the local technician PIN,
-   accepts it (kiosk/core/circulation/staff_auth.py); never to a patron's account. A wrong staff PIN is
-   counted and refused like a patron's.
+   accepts it (staff_auth.py); never to a patron's account. A wrong staff PIN is counted and
+   refused like a patron's.
 4. A refused patron sees why (REFUSED) until they dismiss it or the timer ends it.
 5. WORKING is a patron's visit (borrow, return, renew, account); RETURNS is an anonymous
    returns-only visit when returning without login is allowed.

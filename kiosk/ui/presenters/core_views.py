@@ -1,4 +1,5 @@
-"""The core's session as the screens show it: each ``SessionView`` (kiosk/core/circulation/session.py)
+"""The core's session as the screens show it: each ``SessionView``
+(core/circulation/session.py)
 becomes a ``UiState`` (screen + view model), item lines become the screens' lines, the
 account becomes loan, hold and fine rows, the devices' health reports become the staff
 screen's rows, and the locker logic's pickup outcome becomes the pickup screen. Texts stay

@@ -3,7 +3,7 @@
 A screen renders exactly one of these and nothing else, so when a session ends and the view
 is replaced by the attract view, no widget can still hold a patron's data. Status and reason
 fields are codes; kiosk/ui/presenters/text.py turns them into words in the screen's language.
-The session core (kiosk/core/circulation/session.py) will produce these through an adapter; until then
+The session core (core/circulation/session.py) will produce these through an adapter; until then
 kiosk/ui/demo_session.py does.
 """
 
@@ -62,7 +62,7 @@ class IdentifyView:
     card_seen: bool = False
     error: str = ""  # a reason code, see text.IDENTIFY_ERRORS
     pin_max: int = 6
-    message: str = ""  # or the core's own msgid (kiosk/core/circulation/notices.py), translated on screen
+    message: str = ""  # or the core's msgid (core/circulation/notices.py), translated on screen
     where: str = ""
 
 
