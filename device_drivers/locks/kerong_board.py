@@ -44,9 +44,7 @@ class _Line:
                 return bytes(self.port.read(kp.STATUS_LEN))
             except (serial.SerialException, OSError) as exc:
                 self.close_port()
-                raise BoardNotAnswering(
-                    board, f"serial line {self.spec.device}: {exc}"
-                ) from None
+                raise BoardNotAnswering(board, f"serial line {self.spec.device}: {exc}") from None
 
     def close_port(self) -> None:
         if self.port is not None:
@@ -66,9 +64,7 @@ class KerongBoard:
     def _status(self, frame: bytes, what: str) -> kp.Status:
         reply = self._line.exchange(self.name, frame)
         if not reply:
-            raise BoardNotAnswering(
-                self.name, f"{what}: no reply within {self.spec.timeout_s}s"
-            )
+            raise BoardNotAnswering(self.name, f"{what}: no reply within {self.spec.timeout_s}s")
         try:
             status = kp.decode_status(reply)
         except kp.KerongFrameError as exc:

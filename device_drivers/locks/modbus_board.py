@@ -100,9 +100,7 @@ class ModbusBoard:
             bus.received = 0
             try:
                 if not bus.client.connected and not bus.client.connect():
-                    raise BoardNotAnswering(
-                        self.name, f"cannot connect to {bus_key(self.spec)}"
-                    )
+                    raise BoardNotAnswering(self.name, f"cannot connect to {bus_key(self.spec)}")
                 result = request()
             except ModbusException as exc:
                 raise self._classify(what, exc) from None
