@@ -9,7 +9,7 @@ from kiosk.settings.ils import IlsSection
 from kiosk.settings.lockers import LockersSection
 from kiosk.settings.metrics import MetricsSection
 from kiosk.settings.notify import SmsSection
-from kiosk.settings.payment import PaymentTerminalSection
+from kiosk.settings.payment import PaymentsSection, PaymentTerminalSection
 from kiosk.settings.printer import PrinterSection, ReceiptsSection
 from kiosk.settings.registration import RegistrationSection
 from kiosk.settings.rfid import RfidSection
@@ -29,6 +29,7 @@ class Settings(Section):
     lockers: LockersSection | None = None
     printer: PrinterSection | None = None
     payment_terminal: PaymentTerminalSection | None = None
+    payments: PaymentsSection = PaymentsSection()
     receipts: ReceiptsSection = ReceiptsSection()
     smtp: SmtpSection | None = None
     sms: SmsSection | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from kiosk.settings.base import Section
 
@@ -26,3 +26,26 @@ class PaymentTerminalSection(Section):
     connect_timeout_s: float = Field(default=5.0, gt=0, le=60)
     hold_answer_s: int = Field(default=60, ge=1, le=255)  # BMP 01 in "reversal" mode
     hold_repeats: int = Field(default=10, ge=0, le=255)  # BMP 02
+
+
+class PaymentsSection(Section):
+    """[payments]: what the kiosk lets patrons pay and what the accountant gets (docs/payments.md).
+
+    Needs [payment_terminal] to take payments; the report and the journal work without it."""
+
+    minimum_cents: int = Field(default=0, ge=0)  # smallest payment the kiosk takes
+    partial_allowed: bool = True  # a patron may pay part of a fee
+    journal_file: str = "payments.sqlite"  # the write-ahead journal, under [kiosk] data_dir
+    report_to: list[str] = Field(default_factory=list)  # the accountant: the nightly report
+    report_time: str = Field(default="23:30", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    report_format: Literal["pdf", "csv"] = "pdf"
+    cash_register: Literal["none", "journal"] = "none"  # the fiscal port (docs/payments.md)
+    cash_register_file: str = "cash-register.jsonl"  # "journal": under [kiosk] data_dir
+
+    @field_validator("report_to")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if "@" not in address.strip("@"):
+                raise ValueError(f"{address!r} is not an e-mail address")
+        return value
