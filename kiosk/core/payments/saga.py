@@ -31,8 +31,73 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from kiosk.core.payments.fees import Allocation, Posting
+from kiosk.core.payments.fees import Allocation
+from kiosk.core.payments.saga_messages import (
+    AskIls,
+    Authorise,
+    Book,
+    Command,
+    Confirm,
+    Event,
+    IlsAccepted,
+    IlsAnswerLost,
+    IlsFoundNotRecorded,
+    IlsFoundRecorded,
+    IlsRefused,
+    IlsStillUnknown,
+    IlsUnreachable,
+    Journalled,
+    PostFeePaid,
+    PreAuthorise,
+    Release,
+    Reverse,
+    TerminalAborted,
+    TerminalApproved,
+    TerminalConfirmed,
+    TerminalDeclined,
+    TerminalOutcomeUnknown,
+    TerminalReversed,
+    TerminalReverseFailed,
+    ToStaff,
+)
 from kiosk.core.payments.terminal import Approved
+
+__all__ = [  # the events and commands are the saga's vocabulary: importable from here too
+    "FINAL",
+    "TRANSITIONS",
+    "AskIls",
+    "Authorise",
+    "Book",
+    "Command",
+    "Confirm",
+    "Event",
+    "IllegalTransition",
+    "IlsAccepted",
+    "IlsAnswerLost",
+    "IlsFoundNotRecorded",
+    "IlsFoundRecorded",
+    "IlsRefused",
+    "IlsStillUnknown",
+    "IlsUnreachable",
+    "Journalled",
+    "PaymentHold",
+    "PostFeePaid",
+    "PreAuthorise",
+    "Release",
+    "Reverse",
+    "Saga",
+    "State",
+    "TerminalAborted",
+    "TerminalApproved",
+    "TerminalConfirmed",
+    "TerminalDeclined",
+    "TerminalOutcomeUnknown",
+    "TerminalReverseFailed",
+    "TerminalReversed",
+    "ToStaff",
+    "begin",
+    "entry_commands",
+]  # fmt: skip
 
 
 class PaymentHold(StrEnum):
@@ -62,165 +127,6 @@ FINAL = frozenset({State.PAID, State.REVERSED, State.NOT_CHARGED, State.TO_STAFF
 class IllegalTransition(Exception):
     """The orchestrator fed an event the saga cannot take in its state (its own mistake)."""
 
-
-# -- events (past tense) ------------------------------------------------------------------
-@dataclass(frozen=True)
-class Journalled:
-    """The saga's current state is durably in the journal."""
-
-
-@dataclass(frozen=True)
-class TerminalApproved:
-    approval: Approved
-
-
-@dataclass(frozen=True)
-class TerminalDeclined:
-    reason: str
-
-
-@dataclass(frozen=True)
-class TerminalAborted:
-    reason: str
-
-
-@dataclass(frozen=True)
-class TerminalOutcomeUnknown:
-    reason: str
-    approval: Approved | None = None
-
-
-@dataclass(frozen=True)
-class TerminalConfirmed:
-    """The confirm or book took: the card is charged for good."""
-
-
-@dataclass(frozen=True)
-class TerminalReversed:
-    """Confirm(False), release or reverse took: nothing charged."""
-
-
-@dataclass(frozen=True)
-class TerminalReverseFailed:
-    reason: str
-
-
-@dataclass(frozen=True)
-class IlsAccepted:
-    transaction_id: str = ""
-
-
-@dataclass(frozen=True)
-class IlsRefused:
-    reason: str
-
-
-@dataclass(frozen=True)
-class IlsUnreachable:
-    """Nothing reached the library system: the posting is certainly not recorded."""
-
-    reason: str
-
-
-@dataclass(frozen=True)
-class IlsAnswerLost:
-    reason: str
-
-
-@dataclass(frozen=True)
-class IlsFoundRecorded:
-    pass
-
-
-@dataclass(frozen=True)
-class IlsFoundNotRecorded:
-    pass
-
-
-@dataclass(frozen=True)
-class IlsStillUnknown:
-    reason: str
-
-
-Event = (
-    Journalled | TerminalApproved | TerminalDeclined | TerminalAborted | TerminalOutcomeUnknown
-    | TerminalConfirmed | TerminalReversed | TerminalReverseFailed | IlsAccepted | IlsRefused
-    | IlsUnreachable | IlsAnswerLost | IlsFoundRecorded | IlsFoundNotRecorded | IlsStillUnknown
-)  # fmt: skip
-
-
-# -- commands (imperative) ----------------------------------------------------------------
-@dataclass(frozen=True)
-class Authorise:
-    """authorise(request, confirm=...) : the reversal hold mode."""
-
-    amount_cents: int
-    reference: str
-
-
-@dataclass(frozen=True)
-class PreAuthorise:
-    amount_cents: int
-    reference: str
-
-
-@dataclass(frozen=True)
-class PostFeePaid:
-    card: str
-    posting: Posting
-    index: int
-    transaction_id: str  # the terminal's trace number
-
-
-@dataclass(frozen=True)
-class AskIls:
-    """Was posting `index` recorded? Compare the patron's fee total now with these."""
-
-    card: str
-    posting: Posting
-    index: int
-    transaction_id: str
-    owed_if_not_recorded_cents: int
-    owed_if_recorded_cents: int
-
-
-@dataclass(frozen=True)
-class Confirm:
-    """Answer the terminal's held approval: True books it, False makes it reverse."""
-
-    accept: bool
-
-
-@dataclass(frozen=True)
-class Book:
-    reservation: Approved
-    amount_cents: int
-
-
-@dataclass(frozen=True)
-class Release:
-    reservation: Approved
-
-
-@dataclass(frozen=True)
-class Reverse:
-    receipt_number: int
-
-
-@dataclass(frozen=True)
-class ToStaff:
-    payment_id: str
-    card: str
-    reason: str
-    trace_number: int | None
-    receipt_number: int | None
-    amount_cents: int  # what the terminal was asked for
-    recorded_cents: int  # what the library system accepted, as far as the kiosk knows
-
-
-Command = (
-    Authorise | PreAuthorise | PostFeePaid | AskIls | Confirm | Book | Release | Reverse | ToStaff
-)
 
 S = State
 TRANSITIONS: dict[tuple[State, type], frozenset[State]] = {
@@ -278,7 +184,7 @@ class Saga:
         after = _advance(self, event)
         if after.state not in allowed:  # a bug in _advance, not the orchestrator's
             raise AssertionError(f"{self.state} -> {after.state} is not in the table")
-        return after, _entry_commands(after)
+        return after, entry_commands(after)
 
 
 def begin(payment_id: str, card: str, mode: PaymentHold, allocation: Allocation) -> Saga:
@@ -299,7 +205,11 @@ def _advance(saga: Saga, event: Event) -> Saga:
         case TerminalDeclined(reason=why) | TerminalAborted(reason=why):
             return _staff(saga, f"recorded at the library system, the terminal refused: {why}")
         case TerminalOutcomeUnknown(reason=why, approval=approval) if saga.state is S.AUTHORISING:
-            return replace(saga, state=S.IN_DOUBT, approval=approval or saga.approval)
+            # The authorise call is over: in the reversal mode nothing is left to confirm or
+            # refuse, the approval (if any) is given back by its receipt number.
+            alive = saga.hold_alive and saga.mode is PaymentHold.PREAUTH
+            return replace(saga, state=S.IN_DOUBT, approval=approval or saga.approval,
+                           hold_alive=alive)  # fmt: skip
         case TerminalOutcomeUnknown(reason=why):
             return _staff(saga, f"the terminal's answer was lost: {why}")
         case TerminalConfirmed():
@@ -359,7 +269,7 @@ def _staff(saga: Saga, reason: str) -> Saga:
     return replace(saga, state=S.TO_STAFF, staff_note=saga.staff_note or reason)
 
 
-def _entry_commands(saga: Saga) -> tuple[Command, ...]:
+def entry_commands(saga: Saga) -> tuple[Command, ...]:
     match saga.state:
         case S.AUTHORISING if saga.mode is PaymentHold.PREAUTH:
             return (PreAuthorise(saga.amount_cents, saga.payment_id),)
@@ -411,39 +321,3 @@ def _to_staff(saga: Saga) -> ToStaff:
     return ToStaff(saga.payment_id, saga.card, saga.staff_note, a.trace_number if a else None,
                    a.receipt_number if a else None, saga.amount_cents,
                    saga.recorded_cents)  # fmt: skip
-
-
-# -- after a crash --------------------------------------------------------------------------
-def recover(journalled: Saga) -> tuple[Saga, tuple[Command, ...]]:
-    """What to do with a saga found in the journal after a crash (kill -9, power cut): the
-    saga to journal and the commands to run; then drive it on with the usual events.
-
-    Any answer the kiosk was waiting for is lost, and in the reversal mode the terminal's
-    hold died with the authorise call, so the terminal has reversed an unconfirmed payment.
-    A saga journalled in TO_STAFF tells staff again (its ToStaff may not have run)."""
-    saga = journalled
-    if saga.mode is PaymentHold.REVERSAL:
-        saga = replace(saga, hold_alive=False)
-    match saga.state:
-        case S.TO_STAFF:  # the list is keyed by payment id: telling staff twice is harmless
-            return saga, _entry_commands(saga)
-        case s if s in FINAL:
-            return saga, ()
-        case S.WRITTEN_AHEAD | S.AUTHORISING:  # no approval reached the kiosk (rule 5)
-            return replace(saga, state=S.NOT_CHARGED), ()
-        case S.AUTHORISED | S.REVERSING:
-            return _enter(saga, S.REVERSING)
-        case S.POSTING | S.CHECKING_ILS:
-            return _enter(saga, S.CHECKING_ILS)
-        case S.ILS_ACCEPTED | S.IN_DOUBT:
-            return saga.apply(Journalled())
-        case S.CONFIRMING if saga.mode is PaymentHold.PREAUTH:
-            return _enter(saga, S.CONFIRMING)  # book again; a refusal goes to staff
-        case _:  # CONFIRMING, reversal: did the confirmation reach the terminal? only it knows
-            note = "recorded at the library system; the confirmation may not have reached it"
-            return _enter(replace(saga, staff_note=note), S.TO_STAFF)
-
-
-def _enter(saga: Saga, state: State) -> tuple[Saga, tuple[Command, ...]]:
-    after = replace(saga, state=state)
-    return after, _entry_commands(after)

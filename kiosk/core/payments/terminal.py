@@ -74,6 +74,7 @@ DeclineCategory = Literal[
     "no_host",  # terminal cannot reach its host: card payment unavailable
     "refused_request",  # the terminal refused what we asked (wrong currency, unknown receipt …)
     "unreachable",  # the kiosk could not reach the terminal at all: nothing was started
+    "already_reversed",  # a reversal or release of what the terminal had given back already
     "other",
 ]
 

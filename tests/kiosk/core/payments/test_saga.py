@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kiosk.core.payments import saga as sg
 from kiosk.core.payments.fees import Allocation, Posting
 from kiosk.core.payments.saga import Journalled, PaymentHold, Saga, State
+from kiosk.core.payments.saga_recovery import recover
 from kiosk.core.payments.terminal import Approved
 from kiosk.core.vocabulary import FeeType
 
@@ -217,19 +218,19 @@ ASK = sg.AskIls("c", ONE.postings[0], 0, "41", 1240, 500)
     ],
 )
 def test_recovery_decision(state, mode, recorded, after, commands) -> None:
-    saga, issued = sg.recover(journalled(state, mode, recorded))
+    saga, issued = recover(journalled(state, mode, recorded))
     assert saga.state is after and issued == commands
     assert saga.hold_alive is (mode is P)
 
 
 def test_recovery_of_an_unconfirmed_reversal_mode_payment_goes_to_staff() -> None:
-    saga, issued = sg.recover(journalled(State.CONFIRMING, R, 740))
+    saga, issued = recover(journalled(State.CONFIRMING, R, 740))
     assert saga.state is State.TO_STAFF
     assert issued[0].receipt_number == 7 and issued[0].recorded_cents == 740
 
 
 def test_recovery_of_recorded_but_reversed_tells_staff() -> None:
-    saga, _ = sg.recover(journalled(State.ILS_ACCEPTED, R, 740))
+    saga, _ = recover(journalled(State.ILS_ACCEPTED, R, 740))
     saga, issued = saga.apply(sg.TerminalReversed())
     assert saga.state is State.TO_STAFF and issued[0].recorded_cents == 740
 
@@ -327,7 +328,7 @@ def settle(world: World, saga: Saga, crashes: int) -> Saga:
                 for command in commands:
                     world.execute(command)
             world.crash()
-            saga, commands = sg.recover(saga)
+            saga, commands = recover(saga)
             continue
         if not commands:
             saga, commands = saga.apply(Journalled())
@@ -360,5 +361,5 @@ def test_never_charged_and_not_recorded(mode, allocation, crashes, data) -> None
 
 
 def test_recovery_in_to_staff_tells_staff_again() -> None:
-    saga, issued = sg.recover(journalled(State.TO_STAFF, P, 740))
+    saga, issued = recover(journalled(State.TO_STAFF, P, 740))
     assert saga.state is State.TO_STAFF and isinstance(issued[0], sg.ToStaff)
