@@ -18,7 +18,7 @@ COMMAND_MODULES = (
     "kiosk.commands.stats",
     "kiosk.commands.staff",
     "kiosk.commands.registration",
-    "kiosk.telemetry.cli",
+    "kiosk.commands.monitor",
     "kiosk.commands.run",
     "kiosk.commands.sim",
     "kiosk.commands.bench",

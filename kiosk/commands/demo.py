@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
             where["headphone_jack"] = f"kiosk sim jack plug --device {jack}"
         app_runs = bool(args.autopilot) or (not args.no_ui and bool(os.environ.get("DISPLAY")))
         if app_runs and settings.ils is not None:
-            # the app serves /metrics itself, from its own adapters (kiosk.assembly.build_kiosk)
+            # the app serves /metrics itself, from its own adapters
+            # (kiosk.wiring.assembly.build_kiosk)
             settings, monitor_url = _app_monitoring(settings)
         else:
             monitor_url = _start_monitoring(settings, stack)
@@ -82,8 +83,8 @@ def run(args: argparse.Namespace) -> int:
             where["metrics"] = f"{monitor_url}/metrics"
         print(json.dumps(where, ensure_ascii=False), flush=True)
         if args.autopilot:
-            from kiosk.assembly import build_kiosk
             from kiosk.demo.autopilot import run_autopilot  # Kivy only when asked for
+            from kiosk.wiring.assembly import build_kiosk
 
             controls = {name: ControlClient(url) for name, url in fleet.controls().items()}
             return run_autopilot(
@@ -125,7 +126,7 @@ def _start_monitoring(settings: Settings, stack: contextlib.ExitStack) -> str | 
     if settings.metrics is None or not settings.metrics.enabled:
         return None
     from kiosk.telemetry.endpoint import MonitoringEndpoint
-    from kiosk.telemetry.standalone import StandaloneProbes
+    from kiosk.wiring.monitor import StandaloneProbes
 
     probes = StandaloneProbes(settings)
     stack.callback(probes.close)

@@ -11,7 +11,8 @@
     kiosk lockers clear N                                       staff emptied / repaired N
 
 status, release and reset-coils talk to the boards only and change no locker state. The
-workflow commands run the kiosk's own locker logic (kiosk.app_lockers.build_lockers): they start as
+workflow commands run the kiosk's own locker logic (kiosk.wiring.lockers.build_lockers): they start
+as
 the kiosk does (coils off, saved state restored and squared with the sensors), act, wait for
 the doors they opened to close, and leave the state in the locker store; the code goes to
 the patron by e-mail or SMS, never to the screen.
@@ -32,7 +33,6 @@ from backend_sync.lockers.runner import LockerRunner
 from backend_sync.lockers.schema import LockerStoreError
 from backend_sync.store.database import StoreError
 from device_drivers.locks.bank import LockBank
-from kiosk.app_lockers import build_lockers
 from kiosk.commands.common import (
     EXIT_REFUSED,
     EXIT_UNREACHABLE,
@@ -44,6 +44,7 @@ from kiosk.core.lockers.lifecycle import Use
 from kiosk.core.lockers.ports import DeviceUnavailable
 from kiosk.core.lockers.service import LockerService, Refused
 from kiosk.core.privacy import mask_card
+from kiosk.wiring.lockers import build_lockers
 from kiosk.wiring.locks import lock_bank_from
 
 

@@ -38,9 +38,9 @@ from backend_sync.notify.outbox import (
 )
 from backend_sync.store.database import StoreError, open_store
 from backend_sync.store.retention import rewrite_file, sweep_outbox
-from kiosk.app import store_path
 from kiosk.commands.common import EXIT_OK, EXIT_USAGE, CommandError, settings_from
 from kiosk.settings import Settings
+from kiosk.wiring.core_parts import store_path
 
 DEFAULT_MAIL_FILE = "mail-outbox.sqlite"
 DEFAULT_LOCKER_FILE = "lockers.sqlite"

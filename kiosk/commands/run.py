@@ -1,6 +1,7 @@
 """`kiosk run`: start the touch app full screen on the configured display.
 
-With an [ils] table the app drives the real kiosk that kiosk.assembly.build_kiosk assembles (the
+With an [ils] table the app drives the real kiosk that kiosk.wiring.assembly.build_kiosk assembles
+(the
 session core over SIP2, the RFID pad, the receipt desk, the outbox replay worker, the lockers
 and /metrics, each when its table is present; docs/ui.md "What `kiosk run` wires");
 ``--demo-session`` (or no [ils]) runs the same real kiosk on an in-process ILS simulator with

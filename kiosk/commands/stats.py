@@ -11,8 +11,8 @@ from datetime import date
 
 from backend_sync.store.database import StoreError, open_store
 from backend_sync.store.statistics import StoreStatistics, report_csv
-from kiosk.app import store_path
 from kiosk.commands.common import EXIT_OK, EXIT_USAGE, CommandError, settings_from
+from kiosk.wiring.core_parts import store_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -26,7 +26,6 @@ from typing import Any
 from backend_sync.store.database import StoreError, open_store
 from backend_sync.store.outbox import OutboxStore
 from backend_sync.store.replayer import Replayer, ReplayPolicy
-from kiosk.app import store_path
 from kiosk.commands.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -37,6 +36,7 @@ from kiosk.commands.common import (
 )
 from kiosk.core.privacy import mask_card
 from kiosk.settings import Settings
+from kiosk.wiring.core_parts import store_path
 from kiosk.wiring.library import library_from
 
 REPORT_COLUMNS = (

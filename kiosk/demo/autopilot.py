@@ -7,7 +7,7 @@ receipt e-mailed; a locker pickup by door code; the staff screen's tabs. Files a
 ``<lang>-NN-<step>.png`` in DIR. Each step names the screen it must reach; the exit code is 1
 if any step did not.
 
-Always against the REAL kiosk: kiosk.assembly.build_kiosk over the simulator fleet
+Always against the REAL kiosk: kiosk.wiring.assembly.build_kiosk over the simulator fleet
 (simulators/fleet.py). `kiosk demo` passes its fleet's control clients and build_kiosk; called
 without them, ``run_autopilot`` starts a fleet of its own on free ports for the configured
 tables and stops it afterwards. There is no scripted stand-in for the core.
@@ -93,7 +93,7 @@ def _drive_somewhere(
     build_kiosk: Callable[..., Any] | None,
 ) -> list[StepResult]:
     if build_kiosk is None:
-        from kiosk.assembly import build_kiosk
+        from kiosk.wiring.assembly import build_kiosk
     if controls is not None:
         return _drive(settings, out_dir, languages, controls, build_kiosk)
     with _own_fleet(settings, out_dir) as (simulated, own):
@@ -109,7 +109,7 @@ def run_autopilot(
 ) -> int:
     """Drive the visit once per language on the real kiosk; 0 if every step reached its
     screen. ``controls`` (the simulators' control clients by name) and ``build_kiosk``
-    (kiosk.assembly's) come from `kiosk demo`; without them a fleet of simulators is started
+    (kiosk.wiring.assembly's) come from `kiosk demo`; without them a fleet of simulators is started
     here for the configured tables (an [ils] table is needed either way)."""
     if settings.ils is None:
         print("the autopilot drives the real kiosk: the configuration needs an [ils] table")

@@ -1,6 +1,7 @@
 """The autopilot against the REAL kiosk: `kiosk demo --autopilot DIR` with the simulator fleet.
 
-The app runs on the core that kiosk.assembly.build_kiosk assembles (SIP2 to the ILS simulator, the
+The app runs on the core that kiosk.wiring.assembly.build_kiosk assembles (SIP2 to the ILS
+simulator, the
 FEIG driver on the RFID simulator, the ESC/POS printer simulator, the locker bank simulator);
 only the patron's hands are simulated: touches on the app's own buttons, books laid on the
 pad and doors closed through the simulators' control APIs, and the locker load done by staff
@@ -348,7 +349,7 @@ async def drive(
     controls: dict[str, Controller],
     build_kiosk: Callable[..., Any],
 ) -> list:
-    """The visit against the kiosk ``build_kiosk`` (kiosk.assembly's, handed in by `kiosk
+    """The visit against the kiosk ``build_kiosk`` (kiosk.wiring.assembly's, handed in by `kiosk
     demo`: the UI never imports the composition) assembles on this loop."""
     clock = OffsetClock()
     async with build_kiosk(settings, clock=clock) as kiosk:

@@ -2,7 +2,7 @@
 
 No library server and no devices are needed, yet nothing is scripted: the ILS simulator (the
 demo library, SIP2 over a loopback socket, its own thread) starts in this process, the
-settings are pointed at it, and kiosk.assembly.build_kiosk assembles the real circulation
+settings are pointed at it, and kiosk.wiring.assembly.build_kiosk assembles the real circulation
 core and the UI's real port (kiosk/ui/core_session.py) over it, exactly as `kiosk run` does.
 The device tables are dropped (nothing answers on their addresses here) and the local store
 lives in a temporary directory, so a showroom keeps nothing. Without a [rooms] table the room
@@ -23,10 +23,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from kiosk.app_rooms import IlsPatrons, RoomsParts
 from kiosk.core.clock import wall_time
 from kiosk.settings import Settings
 from kiosk.settings.ils import IlsSection
+from kiosk.wiring.room_desk import IlsPatrons, RoomsParts
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rooms import RoomsModel, SimClock
 from simulators.models.rooms_dataset import library_dataset

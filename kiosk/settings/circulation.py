@@ -1,7 +1,7 @@
 """The [circulation] table: how a patron session and self-service circulation behave.
 
 Validated here so that a wrong value stops the kiosk at start with the file and key named;
-the domain core receives the plain values (kiosk/app.py turns them into core rules).
+the domain core receives the plain values (kiosk/wiring/core_parts.py turns them into core rules).
 ``staff_pin_hash`` is a secret (hidden by `kiosk config check`) and is parsed here with the
 core's own parser (kiosk/core/circulation/staff_auth.py), so a malformed line is a
 ConfigError at load, never a surprise the day the ILS is down.

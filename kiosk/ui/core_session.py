@@ -17,7 +17,7 @@ screen says "Checking…". The composition root calls ``door_closed``; staff mod
 + PIN: while the core's view says ``staff_login`` the keypad asks for the staff PIN) shows
 the devices' health and runs its buttons through an optional ``StaffDesk``. The core's idle
 timer is the only one for the screens it models: their UiStates say ``core_timed`` and carry
-its seconds left, and a touch (``StillHere``) touches the core. kiosk/assembly.py wires all
+its seconds left, and a touch (``StillHere``) touches the core. kiosk/wiring/assembly.py wires all
 of it. Texts stay msgids (kiosk/core/circulation/notices.py) until rendered.
 """
 
@@ -93,7 +93,7 @@ class PickupDesk(Protocol):
 
 
 class StaffDesk(Protocol):
-    """The staff screen's actions and overview (kiosk/staff_desk.py)."""
+    """The staff screen's actions and overview (kiosk/wiring/staff_desk.py)."""
 
     def overview(self) -> dict[str, Any]: ...
     async def act(self, action: str, target: str) -> bool: ...

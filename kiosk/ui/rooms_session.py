@@ -84,7 +84,8 @@ ReceiptSender = Callable[[str, Receipt, Patron, str], bool]
 
 
 class RoomsBackend(Protocol):
-    """What the composition root hands the UI (kiosk.app_rooms.RoomsParts): the cached bookings,
+    """What the composition root hands the UI (kiosk.wiring.room_desk.RoomsParts): the cached
+    bookings,
     the ILS for patrons, a refresh, and what the receipt says and offers."""
 
     bookings: RoomBookings

@@ -1,5 +1,5 @@
 """The touch app as `kiosk run` starts it, over the kiosk the settings describe: the real core
-(kiosk.assembly.build_kiosk), the room screens in front of the session port, espeak-ng, the
+(kiosk.wiring.assembly.build_kiosk), the room screens in front of the session port, espeak-ng, the
 headphone jack, the new-books feed and the card scanners. The one place where these parts of
 the touch app are built from the settings; `kiosk run`, `kiosk demo` and `kiosk bench
 ui-memory` call ``assemble_app``.
@@ -25,7 +25,7 @@ async def assemble_app(
     speech: bool = True,
 ):
     """The touch app over the kiosk the settings describe, as `kiosk run` starts it: the
-    real core (kiosk.assembly.build_kiosk, its parts stopped by ``stack``; on the showroom's
+    real core (kiosk.wiring.assembly.build_kiosk, its parts stopped by ``stack``; on the showroom's
     in-process ILS simulator with ``demo_session`` or no [ils]), the room screens, espeak-ng
     (unless ``speech`` is False). Returns the KioskApp (not running yet) and the Kiosk. Also what
     `kiosk bench ui-memory` measures."""
@@ -38,7 +38,7 @@ async def assemble_app(
         from kiosk.demo.showroom import showroom_settings
 
         settings = stack.enter_context(showroom_settings(settings))
-    from kiosk.assembly import build_kiosk
+    from kiosk.wiring.assembly import build_kiosk
 
     kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
     port = kiosk.port
@@ -136,8 +136,8 @@ def with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
     Confirmations print or e-mail through the running kiosk's receipt desks."""
     from zoneinfo import ZoneInfo
 
-    from kiosk.app_rooms import build_rooms
     from kiosk.ui.rooms_session import RoomsFlow
+    from kiosk.wiring.room_desk import build_rooms
 
     tz = ZoneInfo(settings.kiosk.timezone)
     desks = getattr(kiosk, "receipt_desks", None)

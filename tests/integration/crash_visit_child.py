@@ -37,16 +37,16 @@ from typing import Any
 from backend_sync.store.outbox import OutboxStore
 from backend_sync.store.replayer import Replayer, ReplayPolicy
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.app import (
+from kiosk.core.circulation.service import CirculationService
+from kiosk.core.circulation.session import LineStatus, SessionView, State
+from kiosk.settings.model import Settings
+from kiosk.wiring.core_parts import (
     build_circulation,
     build_local_store,
     build_sync_worker,
 )
-from kiosk.core.circulation.service import CirculationService
-from kiosk.core.circulation.session import LineStatus, SessionView, State
-from kiosk.rfid_pad import RfidPad
-from kiosk.settings.model import Settings
 from kiosk.wiring.library import library_from
+from kiosk.wiring.rfid_pad import RfidPad
 from simulators.control import ControlClient
 
 STACK = 3  # items per visit, each item lent at most once in the whole run

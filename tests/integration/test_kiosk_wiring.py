@@ -1,4 +1,5 @@
-"""The running kiosk as `kiosk run` assembles it (kiosk.assembly.build_kiosk), against the whole
+"""The running kiosk as `kiosk run` assembles it (kiosk.wiring.assembly.build_kiosk), against the
+whole
 simulator fleet over real sockets: the session core with the RFID pad, the receipt desk on
 the printer simulator, the outbox replay worker, the locker runner and the UI's pickup desk,
 telemetry fed by the kiosk's own adapters, the staff actions, and the core's idle timer as the
@@ -20,7 +21,6 @@ from typing import Any
 
 import pytest
 
-from kiosk.assembly import Kiosk, build_kiosk
 from kiosk.core.circulation.session import EndReason, LineStatus, State
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.core.outbox import EntryKind, OutboxEntry
@@ -42,6 +42,7 @@ from kiosk.ui.presenters.intents import (
     StillHere,
 )
 from kiosk.ui.presenters.views import PickupView, ReconciliationLine, Screen, StaffView
+from kiosk.wiring.assembly import Kiosk, build_kiosk
 from simulators.control import ControlClient
 from simulators.fleet import Fleet, FleetOptions
 

@@ -1,5 +1,5 @@
 """The locker cycles end to end over real sockets: the kiosk's own composition
-(kiosk.app_lockers.build_lockers) against the ILS simulator (SIP2), the locker bank simulator
+(kiosk.wiring.lockers.build_lockers) against the ILS simulator (SIP2), the locker bank simulator
 (Modbus TCP) and aiosmtpd (the pickup code by e-mail), with the state in the real SQLite
 store. The clock is a test clock so a 48-hour deadline passes at once; the runner is driven
 by ``poll_once`` so every step is deterministic (its thread is tested elsewhere)."""
@@ -27,9 +27,9 @@ from backend_sync.lockers.runner import LockerRunner
 from backend_sync.lockers.store import SqliteLockerStore
 from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore
-from kiosk.app_lockers import build_lockers
 from kiosk.core.lockers.service import LoadStarted, Opened, Refused
 from kiosk.settings.model import Settings
+from kiosk.wiring.lockers import build_lockers
 from simulators.ils.simulator import IlsSimulator
 from simulators.lockers.bank import LockerBankSimulator
 

@@ -14,7 +14,6 @@ import contextlib
 from pathlib import Path
 
 from backend_sync.store.outbox import REFUSED_LIVE
-from kiosk.assembly import Kiosk
 from kiosk.core.circulation.session import LineStatus, State
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.demo.core_visit import CodeCatcher
@@ -27,6 +26,7 @@ from kiosk.ui.presenters.intents import (
     StartTapped,
 )
 from kiosk.ui.presenters.views import Screen
+from kiosk.wiring.assembly import Kiosk
 from simulators.fleet import Fleet
 
 from . import test_kiosk_wiring as wiring

@@ -25,7 +25,6 @@ from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.replayer import Replayer
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.app import build_circulation
 from kiosk.core.circulation.service import CirculationService
 from kiosk.core.circulation.session import Activity, LineStatus, State
 from kiosk.core.circulation.visit import StaffAlert
@@ -33,10 +32,11 @@ from kiosk.core.outbox import EntryState
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.core.receipts import Receipt
 from kiosk.i18n import Catalogs
-from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
+from kiosk.wiring.core_parts import build_circulation
 from kiosk.wiring.library import library_from
 from kiosk.wiring.printer import printer_from
+from kiosk.wiring.rfid_pad import RfidPad
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rfid_pad import PadTimings, SimTag
 from simulators.printer.server import PrinterSimulator, SimulatorOptions

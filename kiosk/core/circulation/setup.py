@@ -1,6 +1,6 @@
 """What the circulation service is built from: its rules (from the [circulation] settings)
 and its ports (the ILS, the outbox, the clock, the pad, the receipt desk, and the callbacks the
-UI and staff alerts listen on). Plain values; kiosk/app.py fills them in.
+UI and staff alerts listen on). Plain values; kiosk/wiring/core_parts.py fills them in.
 """
 
 from __future__ import annotations

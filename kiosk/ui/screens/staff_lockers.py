@@ -3,7 +3,7 @@ which compartment opened, then "loaded, code sent" or the refusal in words) and 
 (open every expired compartment at once, the list of what to take out, print it).
 
 Holds no locker logic: the barcode and the buttons become StaffActionRequested intents, and
-everything shown comes from the StaffView (kiosk/staff_desk.py's LockerWork fills it).
+everything shown comes from the StaffView (kiosk/wiring/staff_desk.py's LockerWork fills it).
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from pathlib import Path
 from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore
 from backend_sync.store.statistics import StoreStatistics
-from kiosk.app import build_local_store, build_sync_worker, store_path
 from kiosk.cli import main
 from kiosk.core.stats import SessionRecord, TransactionRecord
 from kiosk.settings import ConfigError, load_settings
+from kiosk.wiring.core_parts import build_local_store, build_sync_worker, store_path
 from simulators.ils.simulator import IlsSimulator
 
 from .library import BLOCKED, JONAS, checkin, checkout, free_items

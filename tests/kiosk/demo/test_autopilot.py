@@ -1,6 +1,6 @@
 """The autopilot as a technician runs it: a separate process with its own Xvfb (no DISPLAY
 given). Called without `kiosk demo`'s simulators it starts a fleet of its own on free ports and
-drives the REAL kiosk (kiosk.assembly.build_kiosk) over it; every step must reach its screen
+drives the REAL kiosk (kiosk.wiring.assembly.build_kiosk) over it; every step must reach its screen
 and leave a screenshot."""
 
 from __future__ import annotations

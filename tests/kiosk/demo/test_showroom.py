@@ -1,4 +1,5 @@
-"""`kiosk run --demo-session`'s showroom: the real kiosk (kiosk.assembly.build_kiosk) on the ILS
+"""`kiosk run --demo-session`'s showroom: the real kiosk (kiosk.wiring.assembly.build_kiosk) on the
+ILS
 simulator started in this process, with no devices and nothing kept. A patron signs in through
 the UI's own port and the real core answers over SIP2; the room screens sit on the booking
 system's fake."""
@@ -11,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.assembly import build_kiosk
 from kiosk.core.clock import ManualClock
 from kiosk.demo.showroom import DEVICE_TABLES, showroom_rooms, showroom_settings
 from kiosk.settings.loader import load_settings
 from kiosk.ui.presenters.intents import CardPresented, PinEntered, StartTapped
 from kiosk.ui.presenters.views import Screen
+from kiosk.wiring.assembly import build_kiosk
 
 ROOT = Path(__file__).resolve().parents[3]
 ONA, ONA_PIN = "2100000001", "1234"  # simulators/ils/data/demo_library.json

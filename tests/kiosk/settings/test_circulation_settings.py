@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app import circulation_rules
 from kiosk.cli import main
 from kiosk.core.circulation.staff_auth import hash_pin
 from kiosk.settings import ConfigError, load_settings
+from kiosk.wiring.core_parts import circulation_rules
 
 LINE = hash_pin("2580", b"knygomatas-tests").line()
 

@@ -15,7 +15,7 @@ import pytest
 from kiosk.settings import load_settings
 from kiosk.telemetry.endpoint import MonitoringEndpoint
 from kiosk.telemetry.exposition import render
-from kiosk.telemetry.standalone import StandaloneProbes
+from kiosk.wiring.monitor import StandaloneProbes
 from simulators.control import ControlClient
 from simulators.fleet import Fleet, FleetOptions
 

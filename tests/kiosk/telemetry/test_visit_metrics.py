@@ -17,19 +17,19 @@ from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore, SqliteOutbox
 from backend_sync.store.statistics import SqliteStatistics, StoreStatistics
 from device_drivers.rfid.feig_reader import FeigReader
-from kiosk.app import build_circulation
 from kiosk.core.circulation.session import LineStatus
 from kiosk.core.receipt_delivery import ReceiptDesk
 from kiosk.i18n import Catalogs
-from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
 from kiosk.telemetry.exposition import build_registry
 from kiosk.telemetry.http import MetricsServer
 from kiosk.telemetry.probes import Poller, outbox_probe, printer_probe
 from kiosk.telemetry.registry import Telemetry
 from kiosk.telemetry.statistics import MetricsStatistics
+from kiosk.wiring.core_parts import build_circulation
 from kiosk.wiring.library import library_from
 from kiosk.wiring.printer import printer_from
+from kiosk.wiring.rfid_pad import RfidPad
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.rfid_pad import PadTimings
 from simulators.printer.server import PrinterSimulator, SimulatorOptions

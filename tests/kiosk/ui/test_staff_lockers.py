@@ -1,5 +1,5 @@
 """Staff mode's locker tabs on the touch screen, bound to the real patron session core (staff
-card over SIP2 to the ILS simulator) and, through kiosk/staff_desk.py, to the real locker
+card over SIP2 to the ILS simulator) and, through kiosk/wiring/staff_desk.py, to the real locker
 logic over the shared locker-bank model with the stand-in ILS of the locker tests: a barcode
 typed on the screen opens the compartment the screen names, the door closing shows "loaded,
 code sent"; refusals are in words; "Open all expired" opens each expired compartment once;
@@ -18,8 +18,8 @@ from backend_sync.store.outbox import OutboxStore
 from kiosk.core.lockers.doors import DoorEvent
 from kiosk.core.lockers.ports import HoldCheckin
 from kiosk.settings.loader import load_settings
-from kiosk.staff_desk import StaffDesk
 from kiosk.ui.presenters.views import Screen
+from kiosk.wiring.staff_desk import StaffDesk
 from simulators.ils.simulator import IlsSimulator
 from tests.kiosk.ui.test_core_flows import CoreKiosk
 from tests.kiosk.ui.test_locker_pickup import make_bank

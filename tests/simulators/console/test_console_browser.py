@@ -121,11 +121,11 @@ def test_place_item_from_the_console_and_the_reader_reads_it(rig, browser) -> No
 
 
 def test_place_item_from_the_console_and_the_kiosk_core_sees_it_arrive(rig, browser) -> None:
-    """Through the core's own pad port (kiosk.rfid_pad.RfidPad over the FEIG driver)."""
+    """Through the core's own pad port (kiosk.wiring.rfid_pad.RfidPad over the FEIG driver)."""
     import asyncio
 
     from kiosk.core.circulation.pad import ItemsArrived
-    from kiosk.rfid_pad import RfidPad
+    from kiosk.wiring.rfid_pad import RfidPad
 
     settings = rig.fleet.kiosk_settings()
     reader = FeigReader(settings.rfid.url, timeout_s=2.0)

@@ -1,6 +1,6 @@
 """The running kiosk: every service of `kiosk run` / `kiosk demo`, assembled from the settings.
 
-Owns the order in which the parts start and stop, and what connects them; kiosk/app.py
+Owns the order in which the parts start and stop, and what connects them; kiosk/wiring/core_parts.py
 builds each part. Only kiosk.commands (run, demo) and tests import this module: it reaches
 the UI's port (kiosk.ui.core_session) and every adapter. Each part exists only when its
 table is present:
@@ -34,13 +34,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kiosk.app import (
-    build_circulation,
-    build_local_store,
-    build_sync_worker,
-    run_session_timer,
-)
-from kiosk.app_lockers import build_lockers
 from kiosk.core.circulation.service import CirculationService
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
@@ -48,11 +41,18 @@ from kiosk.core.lockers.doors import DoorEvent, Transition
 from kiosk.core.receipt_delivery import ReceiptDesk, ReceiptEvent, ReceiptPrintFailed
 from kiosk.core.receipts import Receipt
 from kiosk.i18n import Catalogs
-from kiosk.rfid_pad import RfidPad
 from kiosk.settings.model import Settings
-from kiosk.staff_desk import StaffDesk, mail_server
+from kiosk.wiring.core_parts import (
+    build_circulation,
+    build_local_store,
+    build_sync_worker,
+    run_session_timer,
+)
 from kiosk.wiring.library import library_from, session_library_from
+from kiosk.wiring.lockers import build_lockers
 from kiosk.wiring.rfid import reader_from
+from kiosk.wiring.rfid_pad import RfidPad
+from kiosk.wiring.staff_desk import StaffDesk, mail_server
 
 log = logging.getLogger("knygomatas.kiosk")
 

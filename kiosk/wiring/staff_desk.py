@@ -2,7 +2,7 @@
 "send the outbox now", the overview (outbox counts, configuration summary), the locker
 work (load a held item, open every expired compartment and print the list) and restart.
 
-Owns nothing but references to the parts kiosk/assembly.py built. Every test reports its
+Owns nothing but references to the parts kiosk/wiring/assembly.py built. Every test reports its
 result as device health (the staff screen's rows, /health); a test that cannot run on this
 kiosk (no such part, an action not wired here) answers False and the screen says nothing.
 Must never: open a second connection to a device the app owns, block the event loop (blocking
@@ -32,7 +32,7 @@ class StaffDesk:
     def __init__(
         self, kiosk: Any, library: Any, on_restart: Callable[[], object] | None = None
     ) -> None:
-        self.kiosk = kiosk  # kiosk.assembly.Kiosk
+        self.kiosk = kiosk  # kiosk.wiring.assembly.Kiosk
         self.library = library  # the session's SIP2 client (status is one 99/98 exchange)
         self.on_restart = on_restart or stop_app
         self.restart_requested = False

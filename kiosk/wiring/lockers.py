@@ -17,12 +17,12 @@ from pathlib import Path
 from backend_sync.lockers.runner import LockerRunner, utc_now
 from backend_sync.store.database import open_store
 from backend_sync.store.outbox import OutboxStore, SqliteOutbox
-from kiosk.app import store_path
 from kiosk.core.health import ActivityRecorder, HealthReporter
 from kiosk.core.lockers.ports import RandomSource
 from kiosk.core.ports import LibrarySystem
 from kiosk.settings.lockers import LockersSection
 from kiosk.settings.model import Settings
+from kiosk.wiring.core_parts import store_path
 from kiosk.wiring.library import library_from
 
 

@@ -1,5 +1,5 @@
 """`kiosk monitor`: probe the devices the config names and serve /metrics and /health, without
-the kiosk app (kiosk/telemetry/standalone.py).
+the kiosk app (kiosk/wiring/monitor.py).
 
     kiosk monitor [--config FILE] [--listen HOST:PORT]    serve /metrics and /health
     kiosk monitor --once                                  probe once, print /health, exit
@@ -24,7 +24,7 @@ from kiosk.commands.common import (
 )
 from kiosk.settings.metrics import MetricsSection
 from kiosk.telemetry.endpoint import MonitoringEndpoint
-from kiosk.telemetry.standalone import StandaloneProbes
+from kiosk.wiring.monitor import StandaloneProbes
 
 MONITOR_STARTS_FILE = "monitor-starts"  # not the app's count: a monitor start is no app restart
 EXIT_FOR_STATUS = {"ok": EXIT_OK, "degraded": EXIT_REFUSED, "down": EXIT_UNREACHABLE}

@@ -1,11 +1,11 @@
-"""The composition root: it turns validated settings into adapters and core services;
+"""The composition root's core parts: it turns validated settings into adapters and core services;
 everything else receives what it needs from here (no singletons, no import-time side effects).
 
 This module holds what every kiosk has: the ILS (the SIP2 client of [ils]), the circulation
 service with its rules and offline policy, the session timer, and the local store (outbox and
-statistics) with its sync worker. Its sibling modules hold the rest of the root:
-kiosk/rfid_pad.py (the RFID driver as the core's Pad port), kiosk/app_lockers.py (the locker
-bank), kiosk/app_rooms.py (room booking); kiosk/assembly.py starts and stops the parts in order.
+statistics) with its sync worker. Its siblings in kiosk/wiring/ hold the rest: rfid_pad.py (the
+RFID driver as the core's Pad port), lockers.py (the locker bank), room_desk.py (room booking);
+assembly.py starts and stops the parts in order.
 
 Must never be imported by the core, the drivers, the backends or the UI (the import-linter
 contracts in pyproject.toml keep it so), nor start anything when imported.
