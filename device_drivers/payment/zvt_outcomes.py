@@ -26,6 +26,7 @@ from kiosk.core.payments.terminal import (
 )
 
 CANCELLED = 0x6C
+ALREADY_REVERSED = 0xB4
 
 
 def outcome_of(result: Result, refused_by_kiosk: bool = False) -> Outcome:
@@ -54,6 +55,8 @@ def outcome_of(result: Result, refused_by_kiosk: bool = False) -> Outcome:
 
 
 def declined(code: int, host_text: str = "") -> Declined:
+    if code == ALREADY_REVERSED:  # a give-back of what the terminal reversed itself: done
+        return Declined(zvt_codes.result_text(code), "already_reversed", code, host_text)
     category = zvt_codes.result_category(code)
     port_category = {"cancelled": "other", "reversal": "refused_request", "approved": "other"}.get(
         category, category

@@ -35,6 +35,10 @@ class World:
     journal: SqlitePaymentJournal
     clock: ManualClock
     path: Path
+    runner: asyncio.Runner  # one event loop per test: the SIP2 client's connection lives on it
+
+    def run(self, coro):
+        return self.runner.run(coro)
 
     def desk(self, mode: PaymentHold = PaymentHold.REVERSAL, rules: FeeRules | None = None,
              terminal=None, library=None, **extra) -> PaymentDesk:  # fmt: skip
@@ -63,9 +67,7 @@ def desk_world(tmp_path: Path) -> Iterator[World]:
     clock = ManualClock(NOW)
     with IlsSimulator(encoding="utf-8", clock=clock.now, dialect="koha") as sim:
         journal = SqlitePaymentJournal.open(tmp_path / "payments.sqlite")
-        yield World(sim, PaymentTerminalModel(clock=clock.now), journal, clock, tmp_path)
+        with asyncio.Runner() as runner:
+            yield World(sim, PaymentTerminalModel(clock=clock.now), journal, clock, tmp_path,
+                        runner)  # fmt: skip
         journal.close()
-
-
-def run(coro):
-    return asyncio.run(coro)
