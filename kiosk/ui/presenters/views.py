@@ -28,6 +28,9 @@ class Screen(StrEnum):
     ROOM_MINE = "room_mine"
     ROOM_DONE = "room_done"
     ROOM_STAFF = "room_staff"
+    PAY = "pay"  # paying fines: kiosk/ui/presenters/pay_flow.py, pay_views.py
+    REGISTRATION = "registration"  # kiosk/ui/presenters/registration.py, registration_flow.py
+    REGISTRATION_STAFF = "registration_staff"
 
 
 class LineStatus(StrEnum):
@@ -54,6 +57,7 @@ class AttractView:
     offers_return: bool = True
     offers_pickup: bool = True
     offers_rooms: bool = False  # set by kiosk/ui/rooms_session.py when [rooms] is configured
+    offers_registration: bool = False  # set by the registration flow ([registration])
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ class AccountView:
     loans: tuple[LoanLine, ...] = ()
     holds: tuple[HoldLine, ...] = ()
     fines: tuple[FineLine, ...] = ()
+    payment: str = ""  # "" pay at the desk | offered | offline (set by presenters/pay_flow.py)
 
     @property
     def fines_total_cents(self) -> int:
@@ -211,6 +216,7 @@ class StaffView:
     retrieved: tuple[RetrievedLine, ...] = ()
     can_print: bool = False
     restart_asked: bool = False
+    offers_registrations: bool = False  # the day's applications ([registration])
 
 
 View = (

@@ -1,5 +1,7 @@
 """My account: loans with overdue ones marked and Renew / Renew all, reservations with the
-ready ones first and where to collect them, fines with the total.
+ready ones first and where to collect them, fines with the total. When the kiosk takes card
+payments (AccountView.payment, kiosk/ui/presenters/pay_flow.py) a "Pay" button under the total
+opens the payment screen; offline it says card payment is not available instead.
 
 Every renewal is an intent; the answer comes back as a new AccountView whose lines say
 "Renewed" with the new date or "Not renewed" with the reason.
@@ -10,6 +12,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.ui.presenters.intents import BorrowingOpened, Finished, RenewAllRequested, RenewRequested
+from kiosk.ui.presenters.pay_views import PayOpened
 from kiosk.ui.presenters.text import (
     Texts,
     account_summary,
@@ -50,6 +53,11 @@ class AccountScreen(KioskScreen):
         self.holds = RowList(2, on_action=lambda _key: None)
         self.total = data_label(role="heading", lines=1, bold=True)
         self.fines = data_label(role="small", lines=2)
+        self.pay = KioskButton(role="primary")
+        self.pay.action_name = "pay"
+        self.pay.bind(on_release=lambda *_: self.send(PayOpened()))
+        self.pay_note = data_label(role="small", lines=2, colour="muted")
+        self.detachable = [self.pay, self.pay_note]
         for widget in (self.holds_title, self.holds, self.total, self.fines):
             right.add_widget(widget)
         right.add_widget(BoxLayout())
@@ -107,8 +115,23 @@ class AccountScreen(KioskScreen):
             f"{fine.description}: {tr.money(fine.amount_cents)}" for fine in view.fines[:2]
         )
         self.total.text = fines_total(view, tr)
+        self._show_payment(view, tr)
         self.back.text = tr.gettext("Back to borrowing")
         self.done.text = tr.gettext("Done")
+
+    def _show_payment(self, view: AccountView, tr: Texts) -> None:
+        """Pay (a terminal is there and the patron owes something), or why not (offline)."""
+        for widget in (self.pay, self.pay_note):
+            if widget.parent is not None:
+                widget.parent.remove_widget(widget)
+        if not view.fines or view.payment not in ("offered", "offline"):
+            return
+        self.pay.text = tr.gettext("Pay by card")
+        self.pay_note.text = tr.gettext(
+            "Card payment is not available while the library system is offline."
+        )
+        shown = self.pay if view.payment == "offered" else self.pay_note
+        self.right_column.add_widget(shown, index=1)
 
     def _room(self, portrait: int, landscape: int) -> int:
         """Rows that fit: fewer in landscape, one fewer with large text (never none)."""
