@@ -9,6 +9,7 @@ COMMAND_MODULES = (
     "kiosk.commands.ils",
     "kiosk.commands.sip2",
     "kiosk.commands.payment",
+    "kiosk.commands.payments",
     "kiosk.commands.rfid",
     "kiosk.commands.rooms",
     "kiosk.commands.printer",
