@@ -6,7 +6,8 @@ Tests reach the builder through the `desk_world` fixture (importlib mode: no con
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,13 +42,13 @@ class World:
         return self.runner.run(coro)
 
     def desk(self, mode: PaymentHold = PaymentHold.REVERSAL, rules: FeeRules | None = None,
-             terminal=None, library=None, **extra) -> PaymentDesk:  # fmt: skip
+             terminal=None, library=None, journal=None, **extra) -> PaymentDesk:  # fmt: skip
         ids = iter(f"pay-{n:04d}" for n in range(1, 10_000))
         return PaymentDesk(
             library=library or sip2_client(self.sim, self.clock),
             terminal=terminal or FakeTerminal(self.model),
-            journal=self.journal, rules=rules or FeeRules(), hold_mode=mode, currency=EUR,
-            kiosk_id="kiosk-1", clock=self.clock, new_id=lambda: next(ids), **extra,
+            journal=journal or self.journal, rules=rules or FeeRules(), hold_mode=mode,
+            currency=EUR, kiosk_id="kiosk-1", clock=self.clock, new_id=lambda: next(ids), **extra,
         )  # fmt: skip
 
     def owed_cents(self, patron: str = FINED) -> int:
@@ -64,10 +65,22 @@ def dialect(request) -> str:
 
 @pytest.fixture
 def desk_world(tmp_path: Path) -> Iterator[World]:
+    with ExitStack() as stack:
+        yield _world(stack, tmp_path)
+
+
+@pytest.fixture
+def desk_world_factory(tmp_path: Path) -> Iterator[Callable[[], World]]:
+    """Fresh worlds (simulator, terminal, journal), each in its own directory."""
+    with ExitStack() as stack:
+        count = iter(range(1, 10_000))
+        yield lambda: _world(stack, tmp_path / f"world-{next(count)}")
+
+
+def _world(stack: ExitStack, path: Path) -> World:
     clock = ManualClock(NOW)
-    with IlsSimulator(encoding="utf-8", clock=clock.now, dialect="koha") as sim:
-        journal = SqlitePaymentJournal.open(tmp_path / "payments.sqlite")
-        with asyncio.Runner() as runner:
-            yield World(sim, PaymentTerminalModel(clock=clock.now), journal, clock, tmp_path,
-                        runner)  # fmt: skip
-        journal.close()
+    sim = stack.enter_context(IlsSimulator(encoding="utf-8", clock=clock.now, dialect="koha"))
+    journal = SqlitePaymentJournal.open(path / "payments.sqlite")
+    stack.callback(journal.close)
+    runner = stack.enter_context(asyncio.Runner())
+    return World(sim, PaymentTerminalModel(clock=clock.now), journal, clock, path, runner)
