@@ -13,6 +13,10 @@ The card number and PIN of the signed-in patron come from ``credentials`` at the
 desk needs them and are never kept here. Every step touches the core's idle timer, and the
 terminal's progress does too, so a patron busy at the card terminal is not timed out.
 Desk calls run as tasks through ``spawn`` (the shared loop in `kiosk run`, a list in tests).
+
+Staff: the staff screen is told card payments exist (StaffView.offers_payments); its "Card
+payments" (StaffActionRequested("payments")) shows today's payments from the desk's journal
+(desk.today(), cards masked) and a button that runs the terminal's end-of-day.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from kiosk.core.payments.fees import (
     PayChosen,
     allocate,
 )
+from kiosk.core.payments.records import PaymentRecord
 from kiosk.core.payments.results import (
     ChoiceRefused,
     NotPaid,
@@ -52,6 +57,7 @@ from kiosk.ui.presenters.intents import (
     Intent,
     LanguageChosen,
     Listener,
+    StaffActionRequested,
     StillHere,
     TimedOut,
 )
@@ -62,13 +68,15 @@ from kiosk.ui.presenters.pay_views import (
     PayBack,
     PayChosenChosen,
     PayConfirmed,
+    PayEndOfDay,
     PayFeeLine,
     PayFeeToggled,
     PayOpened,
     PayReceiptChosen,
     PayView,
+    StaffPaymentLine,
 )
-from kiosk.ui.presenters.views import AccountView, Screen, UiState
+from kiosk.ui.presenters.views import AccountView, Screen, StaffView, UiState
 
 log = logging.getLogger("knygomatas.ui.pay")
 WORKING = ("terminal", "recording")
@@ -88,6 +96,10 @@ class PaymentDeskPort(Protocol):
         *,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> PaymentResult: ...
+
+    async def end_of_day(self) -> Any: ...
+
+    def today(self) -> list[PaymentRecord]: ...
 
 
 class PayFlow:
@@ -137,6 +149,9 @@ class PayFlow:
     def send(self, intent: Intent | Any) -> None:
         if isinstance(intent, LanguageChosen):
             self.language = intent.language
+        if isinstance(intent, StaffActionRequested) and intent.action == "payments":
+            self._staff()
+            return
         if isinstance(intent, PAY_INTENTS):
             self.inner.send(StillHere())  # a tap on our screen is a sign of life for the core
             self._pay_intent(intent)
@@ -151,6 +166,8 @@ class PayFlow:
 
     def _offering(self, state: UiState) -> UiState:
         view = state.view
+        if state.screen is Screen.STAFF and isinstance(view, StaffView):
+            return replace(state, view=replace(view, offers_payments=True))
         if state.screen is not Screen.ACCOUNT or not isinstance(view, AccountView):
             return state
         payment = "offline" if self.offline() else "offered"
@@ -196,6 +213,9 @@ class PayFlow:
             case PayReceiptChosen(kind=kind, email=email) if own is not None:
                 if self._receipt is not None and own.receipt_choices:
                     self._spawn(self._deliver(kind, email))
+            case PayEndOfDay() if own is not None and own.stage == "staff":
+                self._show(replace(own, stage="closing", close_failed=False))
+                self._spawn(self._end_of_day())
             case PayBack():
                 self._back(own)
 
@@ -319,8 +339,35 @@ class PayFlow:
         if self._own is own:
             self._show(replace(own, receipt_choices=choices, receipt_done=str(outcome.state)))
 
+    # -- staff ------------------------------------------------------------------------------
+
+    def _staff(self) -> None:
+        if self.inner.state().screen is not Screen.STAFF:
+            return
+        self._show(PayView("staff", payments=self._today()))
+
+    def _today(self) -> tuple[StaffPaymentLine, ...]:
+        try:
+            records = self.desk.today()
+        except Exception:  # the journal cannot be read: staff see an empty list, the log why
+            log.exception("payment journal: today's payments")
+            return ()
+        return tuple(staff_line(record) for record in records)
+
+    async def _end_of_day(self) -> None:
+        try:
+            close = await self.desk.end_of_day()
+        except Exception as exc:  # EndOfDayFailed, or the terminal unreachable
+            log.warning("terminal end-of-day failed: %s", exc)
+            view = PayView("staff", payments=self._today(), close_failed=True)
+        else:
+            view = PayView("staff", payments=self._today(), close_count=close.count,
+                           close_cents=close.amount_cents)  # fmt: skip
+        if self._own is not None and self._own.stage == "closing":
+            self._show(view)
+
     def _back(self, own: PayView | None) -> None:
-        if own is None or own.stage in WORKING:
+        if own is None or own.stage in (*WORKING, "closing"):
             return
         if own.stage == "confirm":
             self._show(replace(own, stage="choose", amount_cents=0))
@@ -342,6 +389,14 @@ def _choose_view(owed: OwedFees, rules: FeeRules) -> PayView:
     refusal = "" if owed.total_cents > 0 else "nothing_owed"
     return PayView("choose", fees, owed.total_cents, owed.named, refusal=refusal,
                    minimum_cents=rules.minimum_cents)  # fmt: skip
+
+
+def staff_line(record: PaymentRecord) -> StaffPaymentLine:
+    amount = record.charged_cents if record.state == "paid" else record.amount_cents
+    return StaffPaymentLine(
+        f"{record.started_at:%H:%M}", record.library_card_masked, record.bank_card_masked,
+        amount, record.state, reference_of(record),
+    )  # fmt: skip
 
 
 def fee_of_line(line: PayFeeLine) -> OwedFee:

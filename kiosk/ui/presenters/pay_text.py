@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.ui.presenters.pay_views import PayFeeLine, PayView
+from kiosk.ui.presenters.pay_views import PayFeeLine, PayView, StaffPaymentLine
 from kiosk.ui.presenters.text import N_, Texts, Tone
 
 FEE_TYPES = {
@@ -160,8 +160,49 @@ def pay_texts(view: PayView, tr: Texts) -> PayTexts:
             return PayTexts(tr.gettext("Confirm the payment"), lines, Tone.NEUTRAL)
         case "terminal" | "recording":
             return _working(view, tr)
+        case "staff" | "closing":
+            return staff_texts(view, tr)
         case _:
             return _outcome(view, tr)
+
+
+STAFF_STATES = {
+    "paid": N_("Paid"),
+    "reversed": N_("Given back"),
+    "not_charged": N_("Not charged"),
+    "to_staff": N_("To settle"),
+}
+
+
+def staff_texts(view: PayView, tr: Texts) -> PayTexts:
+    paid = [p for p in view.payments if p.state == "paid"]
+    count = tr.ngettext("%(count)d card payment today", "%(count)d card payments today",
+                        len(paid))  # fmt: skip
+    total = tr.gettext("Total: %(amount)s") % {
+        "amount": tr.money(sum(p.amount_cents for p in paid))
+    }
+    lines = [f"{count % {'count': len(paid)}} · {total}"]
+    if view.stage == "closing":
+        lines.append(tr.gettext("The terminal is closing its day…"))
+    elif view.close_failed:
+        lines.append(tr.gettext("The terminal did not close its day. Try again or see the log."))
+    elif view.close_count is not None:
+        done = tr.ngettext(
+            "End-of-day done: %(count)d payment, %(amount)s",
+            "End-of-day done: %(count)d payments, %(amount)s",
+            view.close_count,
+        )
+        lines.append(done % {"count": view.close_count, "amount": tr.money(view.close_cents)})
+    tone = Tone.BAD if view.close_failed else Tone.NEUTRAL
+    return PayTexts(tr.gettext("Card payments"), tuple(lines), tone)
+
+
+def staff_row(line: StaffPaymentLine, tr: Texts) -> tuple[str, str, str]:
+    """Title, detail and status word of one payment on the staff list."""
+    title = f"{line.at} · {tr.money(line.amount_cents)} · {line.library_card}"
+    detail = " · ".join(part for part in (line.bank_card, line.reference) if part)
+    state = STAFF_STATES.get(line.state, N_("In progress"))
+    return title, detail, tr.gettext(state)
 
 
 def _working(view: PayView, tr: Texts) -> PayTexts:

@@ -9,6 +9,9 @@ Stages, in the order a patron meets them:
   terminal    "follow the instructions on the card terminal", the terminal's own status text
   recording   the library system records the payment (the terminal holds it open)
   outcome     paid (new balance), or why not; the receipt decision after a payment
+and, for staff (the staff screen's "Card payments"):
+  staff       today's payments (library card and bank card masked), Run end-of-day
+  closing     the terminal runs its end-of-day; then "staff" again with its totals
 Our screen never asks for the bank card or its PIN: the terminal does.
 """
 
@@ -24,6 +27,18 @@ class PayFeeLine:
     fee_type: str  # kiosk.core.vocabulary.FeeType value
     amount_cents: int
     chosen: bool = False
+
+
+@dataclass(frozen=True)
+class StaffPaymentLine:
+    """One of today's payments on the staff screen; both cards only ever masked."""
+
+    at: str  # HH:MM, library time
+    library_card: str  # masked
+    bank_card: str  # as the terminal masked it
+    amount_cents: int
+    state: str  # paid | reversed | not_charged | to_staff | (in progress: the saga's state)
+    reference: str
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,10 @@ class PayView:
     receipt_choices: tuple[str, ...] = ()  # print | email | none, while the decision is open
     receipt_done: str = ""  # printed | email_queued | declined | print_failed
     spoken_receipt: str = ""  # the receipt's content, for "Read the receipt aloud"
+    payments: tuple[StaffPaymentLine, ...] = ()  # staff: today's payments, oldest first
+    close_count: int | None = None  # staff: the end-of-day's totals, once it ran
+    close_cents: int = 0
+    close_failed: bool = False
 
     @property
     def chosen_ids(self) -> tuple[str, ...]:
@@ -85,6 +104,11 @@ class PayBack:
 
 
 @dataclass(frozen=True)
+class PayEndOfDay:
+    """Staff: close the terminal's day (its batch) now."""
+
+
+@dataclass(frozen=True)
 class PayReceiptChosen:
     kind: str  # print | email | none
     email: str = ""
@@ -98,4 +122,5 @@ PAY_INTENTS = (
     PayConfirmed,
     PayBack,
     PayReceiptChosen,
+    PayEndOfDay,
 )

@@ -216,6 +216,7 @@ class StaffView:
     retrieved: tuple[RetrievedLine, ...] = ()
     can_print: bool = False
     restart_asked: bool = False
+    offers_payments: bool = False  # "Card payments": set by presenters/pay_flow.py
     offers_registrations: bool = False  # the day's applications ([registration])
 
 

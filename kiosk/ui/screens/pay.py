@@ -2,8 +2,9 @@
 
 Renders and forwards, nothing else: the fees with a tick each (when the library system names
 them), Pay all, the confirmation with the amount, the terminal's status texts while the
-patron follows the card terminal, and the outcome with the receipt decision. It never shows
-a field for a bank card or a PIN: the terminal asks for those. Widgets are built once; the
+patron follows the card terminal, and the outcome with the receipt decision; for staff,
+today's payments and "Run end-of-day". It never shows a field for a bank card or a PIN: the
+terminal asks for those. Widgets are built once; the
 buttons of a stage are put into the action row and taken out again, never created per visit.
 """
 
@@ -13,12 +14,13 @@ from collections.abc import Callable
 
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.ui.presenters.pay_text import AGAIN, fee_text, pay_texts
+from kiosk.ui.presenters.pay_text import AGAIN, fee_text, pay_texts, staff_row
 from kiosk.ui.presenters.pay_views import (
     PayAllChosen,
     PayBack,
     PayChosenChosen,
     PayConfirmed,
+    PayEndOfDay,
     PayFeeToggled,
     PayOpened,
     PayReceiptChosen,
@@ -51,6 +53,7 @@ class PayScreen(KioskScreen):
         self.title = FitLabel(role="title", lines=1, bold=True)
         self.lines = [data_label(role="heading" if i == 0 else "body", lines=2) for i in range(5)]
         self.fees = RowList(4, on_action=lambda fee_id: self.send(PayFeeToggled(fee_id)))
+        self.payments = RowList(5, on_action=lambda _key: None, compact=True)
         tap = self.send
         self.buttons = {
             "back": _button("pay:back", "secondary", lambda: tap(PayBack())),
@@ -62,12 +65,14 @@ class PayScreen(KioskScreen):
             "email": _button("pay:email", "secondary", self.open_email),
             "none": _button("pay:none", "secondary", lambda: tap(PayReceiptChosen("none"))),
             "done": _button("pay:done", "primary", lambda: tap(PayBack())),
+            "close": _button("pay:end_of_day", "primary", lambda: tap(PayEndOfDay())),
         }
         self.read = KioskButton(role="secondary")
         self.read.action_name = "pay:read"
         self.read.bind(on_release=lambda *_: self._read())
         self.dialog = EmailDialog(on_send=self._send_email, on_cancel=self.close_email)
-        self.detachable = [self.dialog, self.read, self.fees, *self.buttons.values()]
+        self.detachable = [self.dialog, self.read, self.fees, self.payments,
+                           *self.buttons.values()]  # fmt: skip
         self.body = BoxLayout(orientation="vertical", spacing=12)
         self.actions = flipping(spacing=22, size_hint_y=None)
         for widget in (self.title, self.body, self.actions):
@@ -91,6 +96,9 @@ class PayScreen(KioskScreen):
         if view.stage == "choose":
             self._show_fees(view, tr)
             self.body.add_widget(self.fees)
+        if view.stage in ("staff", "closing"):
+            self._show_payments(view, tr)
+            self.body.add_widget(self.payments)
         if view.stage == "outcome" and view.spoken_receipt and view.receipt_choices:
             self.read.text = tr.gettext("Read the receipt aloud")
             self.body.add_widget(self.read)
@@ -113,6 +121,15 @@ class PayScreen(KioskScreen):
         limit = 4 if self.portrait else 2
         self.fees.show(rows, lambda n: more_items(n, tr), "", limit)
 
+    def _show_payments(self, view: PayView, tr: Texts) -> None:
+        rows = []
+        for line in reversed(view.payments):  # the newest first
+            title, detail, state = staff_row(line, tr)
+            tone = Tone.GOOD if line.state == "paid" else Tone.WAIT
+            rows.append((RowText(title, detail, state, tone), None))
+        empty = tr.gettext("No card payments today.")
+        self.payments.show(rows, lambda n: more_items(n, tr), empty, 5 if self.portrait else 3)
+
     def _show_actions(self, view: PayView, tr: Texts) -> None:
         names = self._actions_for(view)
         amount = tr.money(view.amount_cents or view.owed_cents)
@@ -126,6 +143,7 @@ class PayScreen(KioskScreen):
             "email": tr.gettext("Send it by e-mail"),
             "none": tr.gettext("No receipt, thank you"),
             "done": tr.gettext("Back to my account"),
+            "close": tr.gettext("Run end-of-day"),
         }
         self.actions.clear_widgets()
         for name in names:
@@ -145,8 +163,10 @@ class PayScreen(KioskScreen):
                 return ["back", "chosen", "all"] if view.can_choose else ["back", "all"]
             case "confirm":
                 return ["back", "confirm"]
-            case "terminal" | "recording":
+            case "terminal" | "recording" | "closing":
                 return []  # the terminal's own cancel key stops a payment
+            case "staff":
+                return ["back", "close"]
         if view.receipt_choices:
             return [c for c in ("print", "email", "none") if c in view.receipt_choices]
         return ["done", "again"] if view.outcome in AGAIN else ["done"]
@@ -156,6 +176,7 @@ class PayScreen(KioskScreen):
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
         self.fees.apply_theme(theme)
+        self.payments.apply_theme(theme)
         if self.view is not None:
             rows = len(self.actions.children)
             rows = rows if self.portrait else min(1, rows)
@@ -187,4 +208,5 @@ class PayScreen(KioskScreen):
     def forget(self) -> None:
         super().forget()
         self.fees.clear()
+        self.payments.clear()
         self.close_email()

@@ -70,6 +70,13 @@ class StaffScreen(KioskScreen):
         self.rooms.action_name = "rooms"
         self.rooms.bind(on_release=lambda *_: self._act("rooms"))
         self.detachable.append(self.rooms)
+        self.payments = KioskButton(role="secondary", fixed_height=False)
+        self.payments.action_name = "payments"  # today's card payments (presenters/pay_flow.py)
+        self.payments.bind(on_release=lambda *_: self._act("payments"))
+        self.detachable.append(self.payments)
+        # [registration]: the day's reader applications, from the outbox tab
+        self.registrations = _button("secondary", "registrations", self._registrations)
+        self.detachable.append(self.registrations)
         bottom.add_widget(self.restart)
         bottom.add_widget(self.leave)
         self.bottom = bottom
@@ -122,6 +129,9 @@ class StaffScreen(KioskScreen):
 
     def _act(self, action: str, target: str = "") -> None:
         self.send(StaffActionRequested(action, target))
+
+    def _registrations(self) -> None:
+        self._act("registrations")
 
     def _restart_pressed(self) -> None:
         asked = isinstance(self.view, StaffView) and self.view.restart_asked
@@ -204,6 +214,19 @@ class StaffScreen(KioskScreen):
         elif not view.offers_rooms and self.rooms.parent is not None:
             self.bottom.remove_widget(self.rooms)
             self._size_bars()
+        self.payments.text = tr.gettext("Card payments")
+        if view.offers_payments and self.payments.parent is None:
+            self.bottom.add_widget(self.payments, index=1)
+            self._size_bars()
+        elif not view.offers_payments and self.payments.parent is not None:
+            self.bottom.remove_widget(self.payments)
+            self._size_bars()
+        self.registrations.text = tr.gettext("Reader applications")
+        outbox = self.pages["outbox"]
+        if view.offers_registrations and self.registrations.parent is None:
+            outbox.add_widget(self.registrations, index=outbox.children.index(self.send_now))
+        elif not view.offers_registrations and self.registrations.parent is not None:
+            outbox.remove_widget(self.registrations)
 
     def _render_devices(self, view: StaffView, tr: Texts) -> None:
         rows = []

@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.core.errors import LibraryUnavailable
 from kiosk.core.payments.fees import AllocationRefused, FeeRules, OwedFee, PayAll, PayChosen
-from kiosk.core.payments.records import PaymentRecord, RecordedPosting
+from kiosk.core.payments.records import PaymentRecord, RecordedPosting, TerminalClose
 from kiosk.core.payments.results import (
     ChoiceRefused,
     NotPaid,
@@ -30,6 +30,7 @@ from kiosk.ui.presenters.intents import (
     AccountOpened,
     Finished,
     LanguageChosen,
+    StaffActionRequested,
     StillHere,
     TimedOut,
 )
@@ -39,11 +40,19 @@ from kiosk.ui.presenters.pay_views import (
     PayBack,
     PayChosenChosen,
     PayConfirmed,
+    PayEndOfDay,
     PayFeeToggled,
     PayOpened,
     PayReceiptChosen,
 )
-from kiosk.ui.presenters.views import AccountView, AttractView, FineLine, Screen, UiState
+from kiosk.ui.presenters.views import (
+    AccountView,
+    AttractView,
+    FineLine,
+    Screen,
+    StaffView,
+    UiState,
+)
 
 NOW = datetime(2026, 11, 25, 12, 0)
 CARD, PIN = "2100000001", "1234"
@@ -326,3 +335,55 @@ def test_without_a_receipt_desk_the_outcome_offers_no_receipt() -> None:
     flow.tap(PayAllChosen())
     flow.tap(PayConfirmed())
     assert flow.view.outcome == "paid" and flow.view.receipt_choices == ()
+
+
+class StaffDesk(Desk):
+    def __init__(self, close=None) -> None:
+        super().__init__()
+        self.close = close
+
+    def today(self) -> list[PaymentRecord]:
+        return [record(), record("reversed")]
+
+    async def end_of_day(self):
+        if isinstance(self.close, Exception):
+            raise self.close
+        return self.close
+
+
+def staff_flow(desk: Desk) -> Flow:
+    flow = Flow(desk)
+    flow.inner.current = UiState(Screen.STAFF, StaffView("******0001"))
+    return flow
+
+
+def test_staff_see_todays_payments_and_run_the_end_of_day() -> None:
+    close = TerminalClose("kiosk-1", NOW, 1, 470)
+    flow = staff_flow(StaffDesk(close))
+    assert flow.port.state().view.offers_payments
+    flow.tap(StaffActionRequested("payments"))
+    view = flow.view
+    assert view.stage == "staff"
+    assert [(p.state, p.amount_cents, p.library_card, p.bank_card) for p in view.payments] == [
+        ("paid", 470, "******0001", "************1111"),
+        ("reversed", 470, "******0001", "************1111"),
+    ]
+    flow.port.send(PayEndOfDay())
+    assert flow.view.stage == "closing"
+    flow.tap(StillHere())
+    assert (flow.view.stage, flow.view.close_count, flow.view.close_cents) == ("staff", 1, 470)
+    flow.tap(PayBack())
+    assert flow.port.state().screen is Screen.STAFF
+
+
+def test_a_failed_end_of_day_is_shown() -> None:
+    flow = staff_flow(StaffDesk(RuntimeError("terminal did not answer")))
+    flow.tap(StaffActionRequested("payments"))
+    flow.tap(PayEndOfDay())
+    assert flow.view.close_failed and flow.view.close_count is None
+
+
+def test_payments_are_not_shown_outside_staff_mode() -> None:
+    flow = Flow(StaffDesk())
+    flow.tap(StaffActionRequested("payments"))
+    assert flow.port.state().screen is Screen.ACCOUNT
