@@ -29,22 +29,42 @@ def attachment(
 
 
 def summary(report: DayReport, money: words.Amount, library_name: str = "") -> str:
+    """The report in a few lines: the e-mail's text and `kiosk payments report` without a
+    format. Every mismatch and every payment on the reconciliation list is named."""
+    paid = sum(1 for line in report.lines if line.state == "paid")
     lines = [
         f"{words.TITLE}: {report.day.isoformat()}" + (f", {library_name}" if library_name else ""),
         "",
-        f"{words.ALL_KIOSKS}: {money(report.charged_cents)} ({len(report.lines)} mokėjimų įraš.)",
+        f"{words.ALL_KIOSKS}: {money(report.charged_cents)} "
+        f"(mokėjimų: {len(report.lines)}, apmokėta: {paid})",
     ]
     for section in report.kiosks:
-        lines.append(f"  {section.kiosk_id}: {money(section.charged_cents)}")
+        rec = section.reconciliation
+        lines.append(
+            f"  {section.kiosk_id}: {money(section.charged_cents)}; su terminalu: "
+            f"{words.MATCH[rec.status]} (kioskas {rec.charged_count} / "
+            f"{money(rec.charged_cents)}, terminalas {rec.terminal_count} / "
+            f"{money(rec.terminal_cents)})"
+        )
     lines.append("")
-    if report.mismatches:
-        lines += [words.mismatch_sentence(rec, money) for rec in report.mismatches]
-    else:
-        lines.append("Terminalų dienos uždarymai sutampa su kioskų suma.")
+    lines += [words.mismatch_sentence(rec, money) for rec in report.mismatches]
+    if report.reversals:
+        given_back = sum(line.asked_cents for line in report.reversals)
+        lines.append(
+            f"Atšaukta: {words.payments_count(len(report.reversals))} ({money(given_back)})"
+        )
     if report.reconciliation_list:
-        lines.append(f"Sutikrinimo sąraše: {len(report.reconciliation_list)} mokėjimai (-ų).")
-    lines += ["", "Ataskaita prisegta. Šį laišką išsiuntė savitarnos kioskas."]
-    return "\n".join(lines) + "\n"
+        lines.append(f"Sutikrinimo sąraše: {words.payments_count(len(report.reconciliation_list))}")
+        lines += [
+            f"  {line.at:%Y-%m-%d %H:%M} {line.kiosk_id} {line.payment_id} "
+            f"{money(line.asked_cents)}, trace {words.number(line.trace_number)}, "
+            f"čekis {words.number(line.receipt_number)}: {line.reason}"
+            for line in report.reconciliation_list
+        ]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+FOOTER = "\nAtaskaita prisegta. Šį laišką išsiuntė bibliotekos savitarnos kioskas.\n"
 
 
 def report_message(
@@ -65,7 +85,7 @@ def report_message(
     flag = " — NESUTAMPA" if report.mismatches else ""
     message["Subject"] = f"Mokėjimų ataskaita {report.day.isoformat()}{flag}"
     message["Message-ID"] = make_msgid(domain=domain or None)
-    message.set_content(summary(report, money, library_name))
+    message.set_content(summary(report, money, library_name) + FOOTER)
     name, data, subtype = attachment(report, fmt, money, library_name, font)
     maintype = "application" if subtype == "pdf" else "text"
     message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)

@@ -99,6 +99,17 @@ def fee_type_words(key: str) -> str:
         return key
 
 
+def payments_count(n: int) -> str:
+    """1 mokėjimas, 2 mokėjimai, 10 mokėjimų, 21 mokėjimas: Lithuanian's three forms."""
+    if n % 10 == 1 and n % 100 != 11:
+        form = "mokėjimas"
+    elif 2 <= n % 10 <= 9 and not 11 <= n % 100 <= 19:
+        form = "mokėjimai"
+    else:
+        form = "mokėjimų"
+    return f"{n} {form}"
+
+
 def number(value: int | None) -> str:
     return "" if value is None else str(value)
 
