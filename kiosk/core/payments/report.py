@@ -180,7 +180,7 @@ def build_day_report(
     unsettled: Iterable[PaymentRecord] = (),
     day_before: Iterable[PaymentRecord] = (),
     closes_day_before: Iterable[TerminalClose] = (),
-    currency: str = "EUR",
+    currency: str | None = None,
 ) -> DayReport:
     """The report of `day` from the journal's payments_on(day) and closes_on(day);
     `unsettled` (the journal's reconciliation list, any day) and the day before's payments
@@ -209,7 +209,7 @@ def build_day_report(
             listed.setdefault(line.payment_id, line)
     return DayReport(
         day=day,
-        currency=currency,
+        currency=currency or (records[0].currency if records else "EUR"),
         kiosks=sections,
         charged_cents=sum(r.charged_cents for r in paid),
         by_brand=_by_brand(paid),

@@ -204,3 +204,8 @@ def test_card_numbers_are_masked_whatever_came_in() -> None:
     )
     line = build_day_report(DAY, [leaky], []).lines[0]
     assert "424242" not in line.bank_card and "230000" not in line.library_card
+
+
+def test_the_currency_comes_from_the_journal() -> None:
+    assert report().currency == "EUR"
+    assert build_day_report(DAY, [replace(RECORDS[0], currency="PLN")], []).currency == "PLN"
