@@ -144,7 +144,7 @@ class DayReport:
 
 def payment_line(record: PaymentRecord) -> PaymentLine:
     accepted = [p for p in record.postings if p.recorded]
-    if not record.postings:
+    if not record.postings or record.state == "not_charged":  # the terminal said no first
         ack = IlsAck.NONE
     elif len(accepted) == len(record.postings):
         ack = IlsAck.RECORDED

@@ -117,8 +117,7 @@ RECORDS = [
         A,
         at(10, 30),
         "not_charged",
-        (),
-        asked=700,
+        (posting(700, FeeType.OVERDUE, recorded=False),),  # the journal keeps the allocation
         reason="Kortelė atmesta: bankas nepatvirtino (05)",
     ),
     record(

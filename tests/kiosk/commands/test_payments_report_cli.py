@@ -140,6 +140,7 @@ def test_the_csv_matches_the_terminal_and_lists_every_payment(tmp_path, journal_
     states = [r[6] for r in payments]
     assert states == ["Apmokėta", "Nenuskaičiuota", "Apmokėta"]
     assert [r[9] for r in payments] == ["3,00", "0,00", "9,40"]
+    assert [r[13] for r in payments] == ["Įrašyta", "Nesiųsta", "Įrašyta"]  # the ILS' word
     assert all("4111111111111111" not in cell for r in rows for cell in r)
     [centras] = [r for r in rows if r[:2] == ["centras", "Sutampa"]]  # the terminal agrees
     assert centras[2:7] == ["2", "12,40", "2", "12,40", "0,00"]
