@@ -10,7 +10,11 @@ import csv
 import email
 import email.policy
 import io
+import os
+import pty
 import socket
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -220,3 +224,20 @@ def test_no_nightly_task_without_recipients_and_none_without_smtp(tmp_path) -> N
     )
     with pytest.raises(ConfigError, match=r"\[smtp\]"):
         nightly_report_from(load_settings(Path(write_config(tmp_path, None))))
+
+
+def test_a_pdf_is_not_written_to_a_terminal(tmp_path, journal_day) -> None:
+    config = write_config(tmp_path, None)
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.exit(main())",
+             "--config", config, "payments", "report",
+             "--day", DAY, "--pdf"],
+            stdout=follower, stderr=subprocess.PIPE, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert done.returncode == 1
+    assert b"--out FILE" in done.stderr
