@@ -12,6 +12,7 @@ BENCHMARKS: tuple[str, ...] = (
     "kiosk.bench.locker_release",
     "kiosk.bench.rfid",
     "kiosk.bench.checkout",
+    "kiosk.bench.payment",
     "kiosk.bench.replay",
     "kiosk.bench.ils_sim",
     "kiosk.telemetry.bench",
