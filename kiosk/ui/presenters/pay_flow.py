@@ -294,10 +294,11 @@ class PayFlow:
                 view = replace(done, outcome="paid", amount_cents=record.recorded_cents,
                                new_balance_cents=balance, reference=reference)  # fmt: skip
                 return self._with_receipt(view, result, card)
-            case NotPaid(why=why, text=text, record=record):
-                detail = text if why == "declined" else ""
+            case NotPaid(why=why, record=record):
+                # NotPaid.text is the desk's words for the log (English), not the bank's
+                # text alone: the patron gets our sentence in their language.
                 reference = reference_of(record) if record is not None else ""
-                return replace(done, outcome=why, detail=detail, reference=reference)
+                return replace(done, outcome=why, reference=reference)
             case SentToStaff(record=record):
                 return replace(done, outcome="to_staff", reference=reference_of(record))
             case ChoiceRefused(refusal=refusal):

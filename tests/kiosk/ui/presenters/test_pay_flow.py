@@ -246,7 +246,7 @@ def test_unnamed_fees_offer_pay_all_only() -> None:
     ("result", "outcome", "detail", "reference"),
     [
         (NotPaid(record("not_charged"), "declined", "Insufficient funds"), "declined",
-         "Insufficient funds", "000017/0004"),
+         "", "000017/0004"),
         (NotPaid(record("not_charged"), "aborted", "cancelled"), "aborted", "", "000017/0004"),
         (NotPaid(record("not_charged"), "card", "unreadable"), "card", "", "000017/0004"),
         (NotPaid(None, "busy", "another payment"), "busy", "", ""),
