@@ -39,10 +39,13 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.circulation import CirculationScreen
 from kiosk.ui.screens.finish import GoodbyeScreen, ReceiptScreen
 from kiosk.ui.screens.identify import IdentifyScreen
+from kiosk.ui.screens.pay import PayScreen
 from kiosk.ui.screens.pickup import PickupScreen
+from kiosk.ui.screens.registration import RegistrationScreen
 from kiosk.ui.screens.rooms import RoomBoardScreen, RoomBookScreen
 from kiosk.ui.screens.rooms_desk import RoomDoneScreen, RoomMineScreen, RoomStaffScreen
 from kiosk.ui.screens.staff import StaffScreen
+from kiosk.ui.screens.staff_registrations import StaffRegistrationsScreen
 from kiosk.ui.shell import Shell
 from kiosk.ui.theme import Theme, make_theme
 from kiosk.ui.voice import DEFAULT_VOLUME, Speaker, Voice
@@ -103,6 +106,9 @@ class KioskApp(App):
             Screen.ROOM_MINE: RoomMineScreen(self.send),
             Screen.ROOM_DONE: RoomDoneScreen(self.send),
             Screen.ROOM_STAFF: RoomStaffScreen(self.send),
+            Screen.REGISTRATION: RegistrationScreen(self.send),
+            Screen.REGISTRATION_STAFF: StaffRegistrationsScreen(self.send),
+            Screen.PAY: PayScreen(self.send, read_aloud=self.read_aloud),
         }
         for screen in self.screens.values():
             self.shell.screens.add_widget(screen)

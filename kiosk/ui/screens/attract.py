@@ -71,11 +71,16 @@ class AttractScreen(KioskScreen):
         self.rooms_button = KioskButton(role="secondary")
         self.rooms_button.action_name = "rooms"
         self.rooms_button.bind(on_release=lambda *_: self.send(StartTapped("rooms")))
+        self.register_button = KioskButton(role="secondary")
+        self.register_button.action_name = "register"
+        self.register_button.bind(on_release=lambda *_: self.send(StartTapped("register")))
         for widget in (self.start, self.show_card, self.return_button, self.pickup_button):
             actions.add_widget(widget)
         # With rooms offered, pickup and "Book a room" share a row: no taller than before.
         self.shared_row = BoxLayout(orientation="horizontal", spacing=22, size_hint_y=None)
-        self.detachable = [self.rooms_button, self.shared_row]
+        self.return_row = BoxLayout(orientation="horizontal", spacing=22, size_hint_y=None)
+        self.detachable = [self.rooms_button, self.shared_row, self.register_button,
+                           self.return_row]  # fmt: skip
         columns.add_widget(info)
         columns.add_widget(actions)
         self.root_panel.add_widget(columns)
@@ -86,6 +91,7 @@ class AttractScreen(KioskScreen):
         super().apply_theme(theme)
         self.start.height = theme.button_height * (1.4 if theme.large_text else 1.8)
         self.shared_row.height = theme.button_height
+        self.return_row.height = theme.button_height
         self.strip.height = theme.font("body") * 2.64 + theme.font("small") * 1.32 + 56
         self._place_strip(show=not theme.large_text)
         self._size_actions()
@@ -120,6 +126,8 @@ class AttractScreen(KioskScreen):
         self.pickup_button.disabled = not view.offers_pickup
         self.rooms_button.text = tr.gettext("Book a room")
         self._place_rooms(view.offers_rooms)
+        self.register_button.text = tr.gettext("Register as a new reader")
+        self._place_register(view.offers_registration)
         self._show_page()
 
     def _place_rooms(self, offered: bool) -> None:
@@ -137,6 +145,25 @@ class AttractScreen(KioskScreen):
             self.pickup_button.fixed_height = True
             self.pickup_button.height = self.theme.button_height
             self.actions.add_widget(self.pickup_button)
+
+    def _place_register(self, offered: bool) -> None:
+        """Registration ([registration] configured) shares the row of "Return books"."""
+        row = self.return_row
+        if offered == (row.parent is not None):
+            return
+        present = row if row.parent is not None else self.return_button
+        index = self.actions.children.index(present)
+        self.actions.remove_widget(present)
+        if offered:
+            for button in (self.return_button, self.register_button):
+                button.fixed_height = False
+                row.add_widget(button)
+            self.actions.add_widget(row, index=index)
+        else:
+            row.clear_widgets()
+            self.return_button.fixed_height = True
+            self.return_button.height = self.theme.button_height
+            self.actions.add_widget(self.return_button, index=index)
 
     def _place_strip(self, show: bool) -> None:
         """Large text leaves no room for the new-books strip: the essentials come first."""
