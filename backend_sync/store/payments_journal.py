@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -98,10 +98,23 @@ class SqlitePaymentJournal:
 
     def unsettled(self) -> list[PaymentRecord]:
         """On the reconciliation list (to_staff) or not final, oldest first."""
-        rows = self._entries(
-            "WHERE state = 'to_staff' OR state NOT IN ('paid', 'reversed', 'not_charged') "
+        return [record_of(e) for e in self.unsettled_entries()]
+
+    def unsettled_entries(self) -> list[JournalEntry]:
+        return self._entries(
+            "WHERE state NOT IN ('paid', 'reversed', 'not_charged') "
+            "AND coalesce(json_extract(data, '$.resolved'), '') = '' "
             "ORDER BY started_at, rowid", {})  # fmt: skip
-        return [record_of(e) for e in rows]
+
+    def resolve(self, payment_id: str, note: str) -> bool:
+        """Staff settled an unsettled payment by hand (`kiosk payments resolve`)."""
+        if not note.strip():
+            raise ValueError("say what was done: the note goes to the journal")
+        entry = self.entry(payment_id)
+        if entry is None or entry.resolved or entry.saga.state.value != "to_staff":
+            return False
+        self.write_now(replace(entry, resolved=note.strip()))
+        return True
 
     def closes_on(self, day: date) -> list[TerminalClose]:
         with self.engine.connect() as db:

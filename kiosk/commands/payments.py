@@ -18,6 +18,9 @@ kiosk payments end-of-day
 kiosk payments recover
     settle what a crash left in the journal (the kiosk does this at start-up; run it only
     while the kiosk app is stopped).
+kiosk payments resolve PAYMENT_ID --note "what was done"
+    take a payment off the reconciliation list once staff settled it by hand (refunded at
+    the desk, recorded at the library system …). Exit 0 done, 1 no such unsettled payment.
 """
 
 from __future__ import annotations
@@ -94,6 +97,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Settle every payment a crash left open (reverse, book or send to "
         "staff); the kiosk does this at start-up. Run it only while the kiosk app is stopped.",
     ).set_defaults(func=run_recover)  # fmt: skip
+    resolve = sub.add_parser(
+        "resolve", help="take a payment off the reconciliation list once staff settled it",
+        description="Staff settled a payment of the reconciliation list by hand: say what "
+        "was done; the note goes to the journal. Exit 0 done, 1 no such unsettled payment.",
+    )  # fmt: skip
+    resolve.add_argument("payment_id", help="as `kiosk payments status` lists it")
+    resolve.add_argument("--note", required=True, help="what staff did (refund, record …)")
+    resolve.set_defaults(func=run_resolve)
     register_report(sub)
 
 
@@ -170,7 +181,7 @@ def run_status(args: argparse.Namespace) -> int:
 
     async def status(desk: PaymentDesk) -> dict[str, Any]:
         try:
-            terminal = await desk.terminal.status()
+            terminal = await desk.terminal_status()
         except Exception as exc:  # the adapter failed: say so, list the journal all the same
             return {"ready": False, "text": f"not answering: {exc}", "software_version": ""}
         return {"ready": terminal.ready, "text": terminal.text,
@@ -211,6 +222,18 @@ def run_recover(args: argparse.Namespace) -> int:
     records = _with_desk(settings, recover)
     print(json.dumps({"recovered": records}, ensure_ascii=False))
     return EXIT_REFUSED if any(r["state"] == "to_staff" for r in records) else EXIT_OK
+
+
+def run_resolve(args: argparse.Namespace) -> int:
+    if not args.note.strip():
+        raise CommandError("--note must say what was done", EXIT_USAGE)
+    journal = payment_journal_from(settings_from(args))
+    try:
+        done = journal.resolve(args.payment_id, args.note)
+    finally:
+        journal.close()
+    print(json.dumps({"payment_id": args.payment_id, "resolved": done}, ensure_ascii=False))
+    return EXIT_OK if done else EXIT_REFUSED
 
 
 def _with_desk(settings: Settings, work: Any, *, library: bool = True) -> Any:

@@ -30,6 +30,7 @@ from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
 from kiosk.core.payments.cash_register import CashRegister, NoCashRegister
 from kiosk.core.payments.fees import AllocationRefused, Choice, FeeRules, allocate
 from kiosk.core.payments.journal import JournalEntry, PaymentJournal, record_of
+from kiosk.core.payments.metrics import NoPaymentRecorder, PaymentRecorder
 from kiosk.core.payments.owed import owed_fees
 from kiosk.core.payments.records import BrandCount, PaymentRecord, TerminalClose
 from kiosk.core.payments.results import (
@@ -53,6 +54,7 @@ from kiosk.core.payments.terminal import (
     EndOfDay,
     OutcomeUnknown,
     PaymentTerminal,
+    TerminalStatus,
 )
 from kiosk.core.ports import LibrarySystem
 
@@ -80,13 +82,16 @@ class PaymentDesk:
         cash_register: CashRegister | None = None,
         new_id: Callable[[], str] | None = None,
         on_staff: Callable[[ToStaff], None] | None = None,
+        recorder: PaymentRecorder | None = None,
     ) -> None:
         self.library, self.terminal, self.journal = library, terminal, journal
         self.rules, self.hold_mode, self.currency = rules, hold_mode, currency
         self.kiosk_id, self.clock = kiosk_id, clock
         self.cash_register = cash_register or NoCashRegister()
         self.new_id = new_id or (lambda: uuid.uuid4().hex[:16])
-        self.runner = SagaRunner(library, terminal, journal, currency, clock, on_staff)
+        self.recorder = recorder or NoPaymentRecorder()
+        self.runner = SagaRunner(library, terminal, journal, currency, clock, on_staff,
+                                 self.recorder)  # fmt: skip
         self._busy = asyncio.Lock()
 
     async def owed(self, card: str, pin: str | None) -> OwedFees:
@@ -107,28 +112,41 @@ class PaymentDesk:
         if self._busy.locked():
             return NotPaid(None, "busy", "another payment is running on this kiosk")
         async with self._busy:
-            try:
-                patron = await self.library.patron(card, pin, details="fine")
-            except LibraryUnavailable as exc:
-                return NotPaid(None, "offline", f"the library system cannot be reached: {exc}")
-            except LibrarySystemError as exc:
-                return NotPaid(None, "offline", f"the library system did not answer: {exc}")
-            if pin is not None and patron.pin_valid is False:
-                return NotPaid(None, "library_refused", "the PIN is not right")
-            if patron.valid is False:
-                return NotPaid(None, "library_refused", "the library card is not valid")
-            owed = owed_fees(patron)
-            allocation = allocate(owed.fees, choice, self.rules)
-            if isinstance(allocation, AllocationRefused):
-                return ChoiceRefused(allocation)
-            allocation = replace(allocation, owed_before_cents=owed.total_cents)
-            saga = begin(self.new_id(), card, self.hold_mode, allocation)
-            entry = JournalEntry(saga, self.kiosk_id, self.currency.alpha, self.clock.now())
-            run = Run(entry, on_progress)
-            await self.runner.write(entry)  # the intent, before the terminal is asked
-            await self.runner.drive(run, ())
-            await self._sell(run)
-            return self._result(run)
+            result = await self._pay(card, pin, choice, on_progress)
+        self.recorder.payment(outcome_word(result))
+        if isinstance(result, NotPaid) and result.why == "terminal_unavailable":
+            self.recorder.terminal(False, result.text)
+        elif result_reached_terminal(result):
+            self.recorder.terminal(True)
+        self._count_unsettled()
+        return result
+
+    async def _pay(
+        self, card: str, pin: str | None, choice: Choice,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> PaymentResult:  # fmt: skip
+        try:
+            patron = await self.library.patron(card, pin, details="fine")
+        except LibraryUnavailable as exc:
+            return NotPaid(None, "offline", f"the library system cannot be reached: {exc}")
+        except LibrarySystemError as exc:
+            return NotPaid(None, "offline", f"the library system did not answer: {exc}")
+        if pin is not None and patron.pin_valid is False:
+            return NotPaid(None, "library_refused", "the PIN is not right")
+        if patron.valid is False:
+            return NotPaid(None, "library_refused", "the library card is not valid")
+        owed = owed_fees(patron)
+        allocation = allocate(owed.fees, choice, self.rules)
+        if isinstance(allocation, AllocationRefused):
+            return ChoiceRefused(allocation)
+        allocation = replace(allocation, owed_before_cents=owed.total_cents)
+        saga = begin(self.new_id(), card, self.hold_mode, allocation)
+        entry = JournalEntry(saga, self.kiosk_id, self.currency.alpha, self.clock.now())
+        run = Run(entry, on_progress)
+        await self.runner.write(entry)  # the intent, before the terminal is asked
+        await self.runner.drive(run, ())
+        await self._sell(run)
+        return self._result(run)
 
     async def recover(self) -> list[PaymentRecord]:
         """At start-up: settle every payment a crash left open; what became of each."""
@@ -147,7 +165,27 @@ class PaymentDesk:
                 await self._sell(run)
                 settled.append(record_of(run.entry))
                 log.info("payment %s recovered: %s", entry.saga.payment_id, run.saga.state)
+        self._count_unsettled()
         return settled
+
+    async def terminal_status(self) -> TerminalStatus:
+        """The terminal's status (for the staff screen and `kiosk payments status`)."""
+        async with self._busy:
+            status = await self.terminal.status()
+        self.recorder.terminal(status.ready, "" if status.ready else status.text)
+        return status
+
+    def resolve(self, payment_id: str, note: str) -> bool:
+        """Staff settled a payment of the reconciliation list by hand (with what they did)."""
+        done = self.journal.resolve(payment_id, note)
+        self._count_unsettled()
+        return done
+
+    def _count_unsettled(self) -> None:
+        try:
+            self.recorder.unsettled(len(self.journal.unsettled()))
+        except Exception:  # the metric must never fail a payment
+            log.exception("payment journal: cannot count the unsettled payments")
 
     async def end_of_day(self) -> TerminalClose:
         """Close the terminal's day and journal its totals. Raises EndOfDayFailed."""
@@ -184,6 +222,27 @@ class PaymentDesk:
             case State.TO_STAFF:
                 return SentToStaff(record)
         return NotPaid(record, _why(run), record.reason)
+
+
+def outcome_word(result: PaymentResult) -> str:
+    """The metrics' word for how `pay` ended (metrics.OUTCOMES)."""
+    match result:
+        case Paid():
+            return "paid"
+        case SentToStaff():
+            return "to_staff"
+        case ChoiceRefused():
+            return "choice_refused"
+        case NotPaid(why=why):
+            return why
+    raise AssertionError(result)
+
+
+def result_reached_terminal(result: PaymentResult) -> bool:
+    return isinstance(result, Paid | SentToStaff) or (
+        isinstance(result, NotPaid) and result.record is not None
+        and result.why in ("declined", "aborted", "card", "library_refused", "offline")
+    )  # fmt: skip
 
 
 def _why(run: Run) -> NotPaidWhy:

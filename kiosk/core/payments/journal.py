@@ -43,6 +43,7 @@ class JournalEntry:
     reason: str = ""  # declined, aborted, refused or sent to staff: in words
     told_staff: bool = False  # the ToStaff command ran
     sold: bool = False  # the cash register has the sale
+    resolved: str = ""  # staff's note once they settled a to_staff payment by hand
 
     @property
     def open(self) -> bool:
@@ -70,6 +71,11 @@ class PaymentJournal(PaymentJournalReader, Protocol):
         ...
 
     def entry(self, payment_id: str) -> JournalEntry | None: ...
+
+    def resolve(self, payment_id: str, note: str) -> bool:
+        """Staff settled a payment of the reconciliation list by hand: it leaves `unsettled`
+        (its state stays, for the report). False when there is no such unsettled payment."""
+        ...
 
 
 def record_of(entry: JournalEntry) -> PaymentRecord:

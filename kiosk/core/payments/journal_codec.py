@@ -55,6 +55,7 @@ def entry_to_data(entry: JournalEntry) -> dict[str, Any]:
         "reason": entry.reason,
         "told_staff": entry.told_staff,
         "sold": entry.sold,
+        "resolved": entry.resolved,
     }
 
 
@@ -77,7 +78,7 @@ def entry_from_data(data: dict[str, Any]) -> JournalEntry:
                             datetime.fromisoformat(data["started_at"]),
                             datetime.fromisoformat(settled) if settled else None,
                             tuple(data["ils_ids"]), data["reason"], data["told_staff"],
-                            data["sold"])  # fmt: skip
+                            data["sold"], data.get("resolved", ""))  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, JournalFormatError):
             raise

@@ -27,6 +27,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
 from kiosk.core.errors import OutcomeUnknown as IlsOutcomeUnknown
 from kiosk.core.payments.journal import JournalEntry, PaymentJournal
+from kiosk.core.payments.metrics import NoPaymentRecorder, PaymentRecorder
 from kiosk.core.payments.owed import cents, money
 from kiosk.core.payments.results import Progress, Stage
 from kiosk.core.payments.saga import Saga, State
@@ -111,6 +112,7 @@ class SagaRunner:
     currency: Currency
     clock: Clock
     on_staff: Callable[[ToStaff], None] | None = None
+    recorder: PaymentRecorder = field(default_factory=NoPaymentRecorder)
 
     async def drive(self, run: Run, commands: tuple[Command, ...]) -> None:
         """Execute until the saga is final, or (inside the confirmation callback) until it
@@ -130,6 +132,8 @@ class SagaRunner:
             commands = await self.step(run, await self._execute(run, command))
 
     async def step(self, run: Run, event: Event) -> tuple[Command, ...]:
+        if run.saga.state is State.REVERSING:
+            self.recorder.reversal(_give_back_result(event))
         saga, commands = run.saga.apply(event)
         entry = replace(run.entry, saga=saga)
         if isinstance(event, IlsAccepted):
@@ -304,6 +308,15 @@ def _given_back(outcome: Outcome) -> Event:
         case OutcomeUnknown(reason=why):
             return TerminalOutcomeUnknown(why)
     raise AssertionError(outcome)
+
+
+def _give_back_result(event: Event) -> str:
+    match event:
+        case TerminalReversed():
+            return "reversed"
+        case TerminalReverseFailed():
+            return "failed"
+    return "unknown"
 
 
 def _reason(run: Run, saga: Saga) -> str:

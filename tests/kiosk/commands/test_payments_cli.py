@@ -163,3 +163,12 @@ def test_status_lists_the_unsettled(sims, tmp_path, capsys) -> None:
     assert status["unsettled"][0]["receipt_number"] and status["unsettled"][0]["reason"]
     assert kiosk(config, "recover") == 0  # told staff already: nothing left to do
     assert out(capsys) == {"recovered": []}
+    payment_id = status["unsettled"][0]["payment_id"]
+    assert kiosk(config, "resolve", payment_id, "--note", "checked: charged and recorded") == 0
+    assert out(capsys)["resolved"] is True
+    assert kiosk(config, "resolve", payment_id, "--note", "again") == 1
+    capsys.readouterr()
+    assert kiosk(config, "status") == 0
+    assert out(capsys)["unsettled"] == []
+    assert kiosk(config, "list", "--json") == 0
+    assert out(capsys)["payments"][0]["state"] == "to_staff"  # the report still sees it
