@@ -36,6 +36,7 @@ class RegistrationSection(Section):
     consent_text: dict[str, str] = Field(default_factory=dict)
     rules_text: dict[str, str] = Field(default_factory=dict)
     personal_code_enabled: bool = False
+    resend_every_s: float = Field(default=300.0, ge=5, le=86400)  # the running kiosk's resend
 
     @model_validator(mode="after")
     def _backend_has_what_it_needs(self) -> RegistrationSection:
