@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from backend_sync.store.payments_journal import SqlitePaymentJournal
-from device_drivers.payment.zvt_session import Timeouts
-from device_drivers.payment.zvt_terminal import ZvtTerminal
 from kiosk.core.clock import SystemClock
 from kiosk.core.payments.desk import PaymentDesk
 from kiosk.core.payments.fees import FeeRules, PayAll
@@ -32,6 +30,8 @@ from kiosk.core.payments.results import Paid
 from kiosk.core.payments.saga import PaymentHold
 from kiosk.core.payments.terminal import EUR, Approved
 from kiosk.demo.in_process import sip2_client
+from kiosk.settings.payment import PaymentTerminalSection
+from kiosk.wiring.payment import payment_terminal_from
 from simulators.ils.dataset import DEMO_LIBRARY
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.payment_terminal import PaymentTerminalModel, Timings
@@ -66,7 +66,7 @@ class TimedTerminal:
     """The terminal, with the time spent inside its calls added up, less the time it spent
     waiting for the kiosk's confirmation (that is the kiosk's work)."""
 
-    def __init__(self, terminal: ZvtTerminal) -> None:
+    def __init__(self, terminal: Any) -> None:
         self.terminal = terminal
         self.spent = 0.0
 
@@ -135,8 +135,9 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 async def _pay_all(args, ils, sim, journal) -> list[tuple[float, float]]:
     clock = SystemClock()
-    timeouts = Timeouts(ack_s=5.0, completion_s=30.0)
-    terminal = TimedTerminal(ZvtTerminal(sim.tcp_url, password=123456, timeouts=timeouts))
+    section = PaymentTerminalSection(url=sim.tcp_url, password=123456, hold_mode=args.mode,
+                                     completion_timeout_s=30.0)  # fmt: skip
+    terminal = TimedTerminal(payment_terminal_from(section))
     library = sip2_client(ils, clock)
     desk = PaymentDesk(library=library, terminal=terminal, journal=journal, rules=FeeRules(),  # type: ignore[arg-type]
                        hold_mode=PaymentHold(args.mode), currency=EUR, kiosk_id="bench",

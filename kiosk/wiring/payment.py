@@ -14,6 +14,7 @@ from kiosk.core.clock import Clock
 from kiosk.core.payments.cash_register import CashRegister, NoCashRegister
 from kiosk.core.payments.desk import PaymentDesk
 from kiosk.core.payments.fees import FeeRules
+from kiosk.core.payments.metrics import PaymentRecorder
 from kiosk.core.payments.saga import PaymentHold
 from kiosk.core.payments.terminal import Currency, PaymentTerminal
 from kiosk.core.ports import LibrarySystem
@@ -70,6 +71,7 @@ def payment_desk_from(
     *,
     terminal: PaymentTerminal | None = None,
     journal: SqlitePaymentJournal | None = None,
+    recorder: PaymentRecorder | None = None,
 ) -> PaymentDesk:
     """The payment desk from [payment_terminal] and [payments]; ConfigError without a
     [payment_terminal] table (card payments are off)."""
@@ -89,4 +91,5 @@ def payment_desk_from(
         kiosk_id=settings.kiosk.id,
         clock=clock,
         cash_register=cash_register_from(settings),
+        recorder=recorder,  # kiosk.telemetry.payments.PaymentMetrics on a running kiosk
     )

@@ -30,7 +30,8 @@ def sims() -> Iterator[tuple[IlsSimulator, PaymentSimulator]]:
         yield ils, terminal
 
 
-def config_for(tmp_path: Path, ils_port: int, terminal_url: str, mode: str = "reversal") -> str:
+def config_for(tmp_path: Path, ils_port: int, terminal_url: str, mode: str = "reversal",
+               register: str = "none") -> str:  # fmt: skip
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f"""[kiosk]
@@ -57,6 +58,7 @@ connect_timeout_s = 2.0
 
 [payments]
 minimum_cents = 50
+cash_register = "{register}"
 """,
         encoding="utf-8",
     )
@@ -172,3 +174,12 @@ def test_status_lists_the_unsettled(sims, tmp_path, capsys) -> None:
     assert out(capsys)["unsettled"] == []
     assert kiosk(config, "list", "--json") == 0
     assert out(capsys)["payments"][0]["state"] == "to_staff"  # the report still sees it
+
+
+def test_the_journal_cash_register_gets_the_sale(sims, tmp_path, capsys) -> None:
+    ils, terminal = sims
+    config = config_for(tmp_path, ils.port, terminal.tcp_url, register="journal")
+    assert kiosk(config, "pay", "--card", FINED, "--fee", "F0001") == 0
+    payment_id = out(capsys)["payment_id"]
+    register = (tmp_path / "var" / "cash-register.jsonl").read_text(encoding="utf-8")
+    assert payment_id in register and FINED not in register
