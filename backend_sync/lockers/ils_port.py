@@ -1,9 +1,10 @@
 """The locker logic's LibrarySystem and StaffAuthenticator ports over the kiosk's async
 library-system port (the SIP2 client), for code that runs in worker threads.
 
-The locker logic is synchronous (it runs in the poll thread); the SIP2 client is async. A
-``LoopThread`` owns an event loop in a daemon thread and the client's connection lives on
-it; each port call submits a coroutine there and waits for it (bounded).
+The locker logic is synchronous (it runs in the poll thread); the SIP2 client is async. Each
+port call hands its coroutine to ``run`` (plain argument: the wiring passes
+kiosk/wiring/loop_bridge.py's ``LoopBridge.run``, i.e. the kiosk's one event loop) and waits
+for it, bounded; a TimeoutError counts as an unreachable library system.
 
 - ``checkin`` checks the item in at the locker's pickup location (SIP2 AP), so the ILS traps
   the hold for this pickup point; the hold patron (CY) and destination (CT) come back and
@@ -20,12 +21,9 @@ Never logs a PIN; card numbers are masked.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import threading
-from collections.abc import Coroutine
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -41,55 +39,33 @@ T = TypeVar("T")
 UNREACHABLE = "library system unreachable"
 
 
-class LoopThread:
-    """An asyncio loop in a daemon thread; ``run`` waits for a coroutine from any thread."""
-
-    def __init__(self, timeout_s: float = 60.0) -> None:
-        self.timeout_s = timeout_s
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="locker-ils")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
-        try:
-            return future.result(self.timeout_s)
-        except FutureTimeout:
-            future.cancel()
-            raise
-
-    def close(self) -> None:
-        if self.loop.is_running():
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(timeout=5)
-        if not self.loop.is_running():
-            self.loop.close()
+# Runs a coroutine on the kiosk's event loop and returns its result (or raises TimeoutError).
+RunOnLoop = Callable[[Coroutine[Any, Any, Any]], Any]
 
 
 class LockerLibrary:
     def __init__(
         self,
         library: LibrarySystem,
-        runner: LoopThread,
+        run: RunOnLoop,
         location: str,
         *,
         outbox: Outbox | None = None,
         kiosk_id: str = "kiosk",
     ) -> None:
         self.library = library
-        self.runner = runner
+        self.run = run
         self.location = location
         self.outbox = outbox
         self.kiosk_id = kiosk_id
 
     def _call(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self.runner.run(coro)
+        return self.run(coro)
 
     def checkin(self, item_id: str, now: datetime) -> HoldCheckin:
         try:
             result = self._call(self.library.checkin(item_id, location=self.location))
-        except (LibrarySystemError, FutureTimeout) as exc:
+        except (LibrarySystemError, TimeoutError) as exc:
             log.warning("checkin of %s failed: %s", item_id, type(exc).__name__)
             return HoldCheckin(item_id, False, screen_message=UNREACHABLE)
         message = " ".join(result.screen_messages)
@@ -112,7 +88,7 @@ class LockerLibrary:
         """Language, e-mail and phone of the hold patron; empty when the ILS does not say."""
         try:
             patron = self._call(self.library.patron(patron_id))
-        except (LibrarySystemError, FutureTimeout) as exc:
+        except (LibrarySystemError, TimeoutError) as exc:
             log.warning("no contact data for %s: %s", mask_card(patron_id), type(exc).__name__)
             return "", "", ""
         return patron.language, patron.email, patron.phone  # "" = the default language
@@ -127,7 +103,7 @@ class LockerLibrary:
             if result.ok or self._online():
                 message = " ".join(result.screen_messages)
                 return Checkout(item_id, result.ok, screen_message=message)
-        except (LibrarySystemError, FutureTimeout) as exc:
+        except (LibrarySystemError, TimeoutError) as exc:
             log.warning("checkout of %s failed: %s", item_id, type(exc).__name__)
         payload = {"card": patron_id, "item_id": item_id}
         if self._queue(EntryKind.CHECKOUT, item_id, payload, now):
@@ -146,14 +122,14 @@ class LockerLibrary:
         (SIP2 ACS status: on-line N)? Only the first is a refusal of this patron."""
         try:
             return self._call(self.library.status()).online
-        except (LibrarySystemError, FutureTimeout):
+        except (LibrarySystemError, TimeoutError):
             return False
 
     def patron(self, card: str, pin: str | None) -> Patron | None:
         """The ILS's answer about a card (and PIN); None when it cannot be asked."""
         try:
             return self._call(self.library.patron(card, pin))
-        except (LibrarySystemError, FutureTimeout) as exc:
+        except (LibrarySystemError, TimeoutError) as exc:
             log.warning("patron %s not checked: %s", mask_card(card), type(exc).__name__)
             return None
 

@@ -17,6 +17,7 @@ Imported only after kiosk/ui/boot.configure_kivy (it imports Kivy through step_r
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -158,9 +159,29 @@ class CoreAutopilotRun(AutopilotRun):
     def idle_until_warning(self) -> None:
         self.clock.offset += self.settings.circulation.idle_warn_s + 1
 
+    def start_loading_locker(self) -> None:
+        """Staff load the next held book through the locker service, in a worker thread:
+        the locker logic asks the ILS on the app's loop (kiosk/wiring/loop_bridge.py), so it
+        must never run on that loop's own thread. ``locker_loaded`` waits for it."""
+        worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="demo-locker")
+        self._loading = worker.submit(self.load_locker)
+        worker.shutdown(wait=False)
+
+    def locker_loaded(self) -> WaitFor:
+        def ready() -> bool:
+            loading = getattr(self, "_loading", None)
+            if loading is None or not loading.done():
+                return False
+            try:
+                loading.result()
+            except LookupError as error:
+                print(f"step locker: {error}")
+            return True
+
+        return WaitFor("the locker loaded", ready)
+
     def load_locker(self) -> None:
-        """Staff load the next held book through the locker service: the door opens, the
-        book goes in, the door closes, the patron's code is issued."""
+        """The door opens, the book goes in, the door closes, the patron's code is issued."""
         runner, locks = self.kiosk.lockers, self.locks
         staff = runner.call(lambda s, _now: s.staff_login(LOCKER_STAFF, LOCKER_STAFF_PIN))
         item = HELD_HERE
@@ -296,7 +317,8 @@ class CoreAutopilotRun(AutopilotRun):
                     (
                         tap("finish"),
                         self.core(idle),
-                        self.load_locker,
+                        self.start_loading_locker,
+                        self.locker_loaded(),
                         NEXT_FRAME,
                         tap(f"language:{language}"),
                         tap("pickup"),

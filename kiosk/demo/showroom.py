@@ -64,15 +64,14 @@ def showroom_settings(settings: Settings) -> Iterator[Settings]:
         yield settings.model_copy(update=changes)
 
 
-def showroom_rooms(settings: Settings) -> RoomsParts:
-    """Room booking over the booking system's fake and the ILS the settings name."""
-    assert settings.ils is not None, "the showroom's rooms look patrons up at its ILS"
+def showroom_rooms(settings: Settings, patrons: IlsPatrons) -> RoomsParts:
+    """Room booking over the booking system's fake; patrons from the kiosk's ILS client."""
     tz = ZoneInfo(settings.kiosk.timezone)
     today = datetime.now(tz).date()
     system = FakeBookingSystem(RoomsModel(library_dataset(today, tz), SimClock(tz)))
     return RoomsParts(
         FakeRoomBookings(system),
-        IlsPatrons(settings),
+        patrons,
         refresh=lambda _now, _force: system.reachable,
         library_name=settings.kiosk.library_name,
         kiosk_id=settings.kiosk.id,

@@ -50,6 +50,7 @@ from kiosk.wiring.core_parts import (
 )
 from kiosk.wiring.library import library_from, session_library_from
 from kiosk.wiring.lockers import build_lockers
+from kiosk.wiring.loop_bridge import LoopBridge
 from kiosk.wiring.rfid import reader_from
 from kiosk.wiring.rfid_pad import RfidPad
 from kiosk.wiring.staff_desk import StaffDesk, mail_server
@@ -133,6 +134,7 @@ class Kiosk:
     mailer: Any = None
     worker: Any = None
     lockers: Any = None  # backend_sync.lockers.runner.LockerRunner
+    library: Any = None  # the library-system client the sessions use, on the app's loop
     monitoring: Any = None  # kiosk.telemetry.endpoint.MonitoringEndpoint
     tasks: list[asyncio.Task] = field(default_factory=list)
     receipt_desks: Callable[[str, Receipt], ReceiptDesk] | None = None  # one per receipt
@@ -221,14 +223,14 @@ def _probes(kiosk: Kiosk, status_client: Any, loop: asyncio.AbstractEventLoop) -
     if kiosk.settings.smtp is not None:
         probes.append(smtp_probe(mail_server(kiosk.settings)))
     if status_client is not None:
-        timeout = (kiosk.settings.ils.timeout_s if kiosk.settings.ils else 10.0) * 4
-
-        def ask() -> Any:
-            status = asyncio.run_coroutine_threadsafe(status_client.status(), loop)
-            return status.result(timeout)
-
-        probes.append(ils_probe(ask))
+        bridge = LoopBridge(loop, timeout_s=_ils_wait_s(kiosk.settings))
+        probes.append(ils_probe(lambda: bridge.run(status_client.status())))
     return probes
+
+
+def _ils_wait_s(settings: Settings) -> float:
+    """How long a synchronous part waits for the library system on the app's loop."""
+    return max(30.0, (settings.ils.timeout_s if settings.ils else 10.0) * 4)
 
 
 def _door_watch(port: Any, loop: asyncio.AbstractEventLoop) -> Callable[[list[Transition]], None]:
@@ -242,7 +244,14 @@ def _door_watch(port: Any, loop: asyncio.AbstractEventLoop) -> Callable[[list[Tr
 
 async def _start_lockers(kiosk: Kiosk, telemetry: Any, stack: contextlib.AsyncExitStack) -> None:
     loop = asyncio.get_running_loop()
-    runner = build_lockers(kiosk.settings, health=kiosk.health, activity=telemetry)
+    bridge = LoopBridge.of_running_loop(timeout_s=_ils_wait_s(kiosk.settings))
+    runner = build_lockers(
+        kiosk.settings,
+        library=kiosk.library,
+        bridge=bridge,
+        health=kiosk.health,
+        activity=telemetry,
+    )
     stack.callback(runner.close)
     runner.on_poll = _door_watch(kiosk.port, loop)
     await asyncio.to_thread(runner.start)
@@ -313,6 +322,7 @@ async def build_kiosk(
         port.service = service
         kiosk = Kiosk(settings, service, port, store, health, language, pad, printer, mailer)
         kiosk.receipt_desks = receipt_desks
+        kiosk.library = library
         port.staff = StaffDesk(kiosk, library)
         await _start_worker(kiosk, outbox, stack)
         if settings.lockers is not None:

@@ -24,12 +24,14 @@ from kiosk.settings.lockers import LockersSection
 from kiosk.settings.model import Settings
 from kiosk.wiring.core_parts import store_path
 from kiosk.wiring.library import library_from
+from kiosk.wiring.loop_bridge import LoopBridge
 
 
 def build_lockers(
     settings: Settings,
     *,
     library: LibrarySystem | None = None,
+    bridge: LoopBridge | None = None,
     random: RandomSource | None = None,
     clock: Callable[[], datetime] | None = None,
     health: HealthReporter | None = None,
@@ -41,7 +43,7 @@ def build_lockers(
     and ``activity`` receive the boards' health and the occupancy (telemetry, staff screen)."""
     # Imported here, not at the top: pymodbus and the locker adapters load only on a
     # kiosk that has lockers.
-    from backend_sync.lockers.ils_port import LockerLibrary, LoopThread, StaffByIls
+    from backend_sync.lockers.ils_port import LockerLibrary, StaffByIls
     from backend_sync.lockers.store import SqliteLockerStore
     from kiosk.core.lockers.service import LockerService
     from kiosk.wiring.locks import compartment_specs_from, lock_bank_from, locker_policy_from
@@ -53,10 +55,14 @@ def build_lockers(
     state_file = Path(settings.kiosk.data_dir) / section.state_file  # (absolute stays so)
     store = SqliteLockerStore(state_file)  # the files first: they are what may refuse
     outbox = SqliteOutbox(OutboxStore(open_store(store_path(settings))))
+    if bridge is not None and library is None:
+        raise ValueError("a kiosk's own loop brings its library client: pass library too")
+    own_library = library is None
     library = library or library_from(settings)
-    loop = LoopThread(timeout_s=max(30.0, (settings.ils.timeout_s if settings.ils else 10) * 4))
+    timeout_s = max(30.0, (settings.ils.timeout_s if settings.ils else 10) * 4)
+    loop = bridge or LoopBridge.own_loop("lockers", timeout_s=timeout_s)
     location = section.pickup_location or (settings.ils.location if settings.ils else "")
-    ils = LockerLibrary(library, loop, location, outbox=outbox, kiosk_id=settings.kiosk.id)
+    ils = LockerLibrary(library, loop.run, location, outbox=outbox, kiosk_id=settings.kiosk.id)
     staff_cards = section.staff_card_pattern or settings.circulation.staff_card_pattern
     notifier = locker_notifier_from(settings)
     bank = lock_bank_from(section)
@@ -71,7 +77,10 @@ def build_lockers(
         health=health,
         activity=activity,
     )
-    closers = [bank.close, lambda: loop.run(library.close()), loop.close, store.close]
+    closers = [bank.close]
+    if own_library:  # on a loop of its own (commands): closed there, then the loop stops
+        closers.append(lambda: loop.run(library.close()))
+    closers += [loop.close, store.close]
     return LockerRunner(
         service, store, bank.reset_coils, section.poll_interval_s, clock or utc_now, closers
     )

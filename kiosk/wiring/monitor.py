@@ -11,9 +11,7 @@ locations.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import threading
 from collections.abc import Callable
 
 from backend_sync.sip2.client import Sip2Client
@@ -31,29 +29,13 @@ from kiosk.telemetry.probes import (
 from kiosk.telemetry.registry import Telemetry
 from kiosk.wiring.library import library_from
 from kiosk.wiring.locks import lock_bank_from
+from kiosk.wiring.loop_bridge import LoopBridge
 from kiosk.wiring.notify import smtp_sender_from
 from kiosk.wiring.printer import printer_from
 from kiosk.wiring.rfid import reader_from
 from kiosk.wiring.rooms import libcal_client_from
 
 ILS_STATUS_TIMEOUT_S = 30.0
-
-
-class _LoopThread:
-    """An asyncio loop in a daemon thread, for the async SIP2 client."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-
-    def run(self, coroutine, timeout_s: float):  # type: ignore[no-untyped-def]
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout_s)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
-        self.loop.close()
 
 
 class StandaloneProbes:
@@ -99,7 +81,7 @@ class StandaloneProbes:
         if self.settings.ils is None:
             return
         client: Sip2Client = library_from(self.settings)
-        loop = _LoopThread()
+        loop = LoopBridge.own_loop("monitor-ils", timeout_s=ILS_STATUS_TIMEOUT_S)
 
         def close() -> None:
             with contextlib.suppress(Exception):
@@ -107,7 +89,7 @@ class StandaloneProbes:
             loop.close()
 
         self._closers.append(close)
-        self.probes.append(ils_probe(lambda: loop.run(client.status(), ILS_STATUS_TIMEOUT_S)))
+        self.probes.append(ils_probe(lambda: loop.run(client.status())))
 
     def _booking(self) -> None:
         rooms = self.settings.rooms

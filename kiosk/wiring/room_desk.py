@@ -1,51 +1,42 @@
 """The composition root's room booking: ``build_rooms`` gives the touch app's room screens
 (kiosk/ui/rooms_session.py) what they are bound to, as ``RoomsParts``: the LibCal client and
-cache (as `kiosk rooms` builds them), the patrons from the ILS (``IlsPatrons``), and a refresh
-that reports whether the booking system answered.
+cache (as `kiosk rooms` builds them), the patrons from the kiosk's own ILS client
+(``IlsPatrons``), and a refresh that reports whether the booking system answered.
 
-Must never build anything when [rooms] is not configured, or run the ILS lookup on the
-caller's event loop (the room desk is synchronous: the lookup gets its own loop in a worker
-thread).
+Must never build anything when [rooms] is not configured, or open a second library-system
+connection or event loop: the room desk is synchronous, its lookups reach the kiosk's loop
+through kiosk/wiring/loop_bridge.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from kiosk.settings.model import Settings
-from kiosk.wiring.library import library_from
+from kiosk.wiring.loop_bridge import LoopBridge
 
 
 class IlsPatrons:
-    """The rooms' PatronDirectory over the ILS: one SIP2 patron lookup per card, on its own
-    loop in a worker thread (the room desk is synchronous; the SIP2 client is async)."""
+    """The rooms' PatronDirectory over the kiosk's library-system client. The room desk is
+    synchronous (its calls run on the room worker thread); each lookup goes to the kiosk's
+    event loop through the LoopBridge and waits there (bounded)."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, library: Any, bridge: LoopBridge) -> None:
+        self.library = library
+        self.bridge = bridge
 
     def patron_by_card(self, card: str) -> Any:
-        from concurrent.futures import ThreadPoolExecutor
-
         from kiosk.core.errors import LibrarySystemError
         from kiosk.core.rooms.errors import BookingSystemUnavailable
         from kiosk.core.rooms.patrons import patron_from_ils
 
-        async def lookup() -> Any:
-            client = library_from(self.settings)
-            try:
-                return await client.patron(card)
-            finally:
-                await client.close()
-
-        with ThreadPoolExecutor(1, thread_name_prefix="rooms-ils") as pool:
-            try:
-                record = pool.submit(asyncio.run, lookup()).result()
-            except LibrarySystemError as exc:
-                raise BookingSystemUnavailable(f"library system: {exc}") from None
+        try:
+            record = self.bridge.run(self.library.patron(card))
+        except (LibrarySystemError, TimeoutError) as exc:
+            raise BookingSystemUnavailable(f"library system: {exc}") from None
         return patron_from_ils(record)
 
 
@@ -68,6 +59,7 @@ def build_rooms(
     *,
     offers_print: bool | None = None,
     offers_email: bool | None = None,
+    patrons: IlsPatrons | None = None,
 ) -> Any:
     """The touch app's room booking (kiosk/ui/rooms_session.py) when [rooms] is configured,
     else None: the LibCal client and cache (as `kiosk rooms` builds them), the ILS for
@@ -79,7 +71,8 @@ def build_rooms(
     from kiosk.wiring.rooms import rooms_from
 
     rooms = rooms_from(settings)
-    patrons = IlsPatrons(settings) if settings.ils is not None else KnownPatrons()
+    if patrons is None:  # no library system: only the cards the booking system knows
+        patrons = KnownPatrons()
     return RoomsParts(
         rooms,
         patrons,

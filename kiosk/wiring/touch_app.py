@@ -15,6 +15,7 @@ import contextlib
 from datetime import datetime
 
 from kiosk.settings import Settings
+from kiosk.wiring.loop_bridge import LoopBridge
 
 
 async def assemble_app(
@@ -43,6 +44,12 @@ async def assemble_app(
     kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
     port = kiosk.port
     port = with_rooms(settings, port, demo_session, kiosk)
+    from kiosk.wiring.pay_screens import with_payments
+
+    port = await with_payments(settings, port, kiosk, stack)  # [payment_terminal]
+    from kiosk.wiring.registration_desk import with_registration
+
+    port = with_registration(settings, port, kiosk, stack)  # [registration]
     app = KioskApp(
         port,
         Catalogs(),
@@ -137,23 +144,26 @@ def with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
     from zoneinfo import ZoneInfo
 
     from kiosk.ui.rooms_session import RoomsFlow
-    from kiosk.wiring.room_desk import build_rooms
+    from kiosk.wiring.room_desk import IlsPatrons, build_rooms
 
     tz = ZoneInfo(settings.kiosk.timezone)
+    bridge = LoopBridge.of_running_loop()
+    library = getattr(kiosk, "library", None)
+    patrons = IlsPatrons(library, bridge) if library is not None else None
     desks = getattr(kiosk, "receipt_desks", None)
     if desks is not None:
-        send = room_receipts(desks, asyncio.get_running_loop())
+        send = room_receipts(desks, bridge)
         offers = {
             "offers_print": kiosk.printer is not None,
             "offers_email": kiosk.mailer is not None,
         }
-        rooms = build_rooms(settings, send, **offers)
+        rooms = build_rooms(settings, send, patrons=patrons, **offers)
     else:
-        rooms = build_rooms(settings)
-    if rooms is None and demo_session:
+        rooms = build_rooms(settings, patrons=patrons)
+    if rooms is None and demo_session and patrons is not None:
         from kiosk.demo.showroom import showroom_rooms
 
-        rooms = showroom_rooms(settings)
+        rooms = showroom_rooms(settings, patrons)
     if rooms is None:
         return port
     from concurrent.futures import ThreadPoolExecutor
@@ -180,7 +190,7 @@ def speaker_from(settings: Settings):
         return None  # the app stays silent; the speech button still shows, docs/ui.md
 
 
-def room_receipts(desks, loop: asyncio.AbstractEventLoop):
+def room_receipts(desks, bridge: LoopBridge):
     """A room confirmation printed or e-mailed through a receipt desk of its own. Called on
     the room worker thread (never the UI loop), so it waits for the desk on the loop."""
     from uuid import uuid4
@@ -196,7 +206,7 @@ def room_receipts(desks, loop: asyncio.AbstractEventLoop):
         else:
             return False
         try:
-            outcome = asyncio.run_coroutine_threadsafe(job, loop).result(ROOM_RECEIPT_TIMEOUT_S)
+            outcome = bridge.run(job, ROOM_RECEIPT_TIMEOUT_S)
         except (
             Exception
         ):  # a printer or mail fault is reported by the desk; the patron sees "failed"

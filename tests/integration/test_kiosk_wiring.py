@@ -153,7 +153,9 @@ def test_a_locker_pickup_by_code_and_the_door_closing_reach_the_screen(fleet: Fl
         runner = kiosk.lockers
         catcher = CodeCatcher(runner.service.notifier)
         runner.service.notifier = catcher
-        staff = runner.call(lambda s, _now: s.staff_login("2100000007", "7890"))
+        staff = await asyncio.to_thread(
+            runner.call, lambda s, _now: s.staff_login("2100000007", "7890")
+        )
         started = await asyncio.to_thread(
             runner.call, lambda s, now: s.start_load(staff, HELD_FOR_USAS, now)
         )
@@ -184,7 +186,9 @@ def test_a_locker_pickup_by_card_and_pin_asks_the_ils_through_the_pickup_desk(
 
     async def body(kiosk: Kiosk) -> None:
         runner = kiosk.lockers
-        staff = runner.call(lambda s, _now: s.staff_login("2100000007", "7890"))
+        staff = await asyncio.to_thread(
+            runner.call, lambda s, _now: s.staff_login("2100000007", "7890")
+        )
         started = await asyncio.to_thread(
             runner.call, lambda s, now: s.start_load(staff, HELD_FOR_USAS, now)
         )

@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from backend_sync.lockers.ils_port import UNREACHABLE, LockerLibrary, LoopThread, StaffByIls
+from backend_sync.lockers.ils_port import UNREACHABLE, LockerLibrary, StaffByIls
 from kiosk.core.errors import LibraryUnavailable
 from kiosk.core.lockers.ports import Checkout, HoldCheckin
 from kiosk.settings.ils import IlsSection
 from kiosk.wiring.library import sip2_client_from
+from kiosk.wiring.loop_bridge import LoopBridge
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.outbox_fake import FakeOutbox
 
@@ -35,7 +36,7 @@ def port_for(sim: IlsSimulator, outbox: FakeOutbox | None = None) -> LockerLibra
         institution="AVB", location="KNYGOMATAS-1", encoding="utf-8", timeout_s=3, retries=0,
     )  # fmt: skip
     return LockerLibrary(
-        sip2_client_from(section), LoopThread(timeout_s=20), "KNYGOMATAS-1",
+        sip2_client_from(section), LoopBridge.own_loop("test", timeout_s=20).run, "KNYGOMATAS-1",
         outbox=outbox, kiosk_id="k1",
     )  # fmt: skip
 
@@ -44,8 +45,9 @@ def port_for(sim: IlsSimulator, outbox: FakeOutbox | None = None) -> LockerLibra
 def ils(sim: IlsSimulator) -> Iterator[LockerLibrary]:
     port = port_for(sim)
     yield port
-    port.runner.run(port.library.close())
-    port.runner.close()
+    bridge = port.run.__self__
+    bridge.run(port.library.close())
+    bridge.close()
 
 
 def test_a_held_item_names_its_patron_and_pickup_point(sim, ils: LockerLibrary) -> None:
@@ -81,12 +83,12 @@ def test_checkout_and_offline_checkout(sim) -> None:
         assert ils.checkout("2100000001", "9786090100011", NOW) == Checkout(
             "9786090100011", True, offline=True, screen_message=UNREACHABLE
         )
-        [entry] = ils.runner.run(outbox.pending())
+        [entry] = ils.run(outbox.pending())
         assert (entry.kind.value, entry.payload, entry.happened_at, entry.offline) == (
             "checkout", {"card": "2100000001", "item_id": "9786090100011"}, NOW, True
         )  # fmt: skip
     finally:
-        ils.runner.close()
+        ils.run.__self__.close()
 
 
 def test_without_an_outbox_an_offline_checkout_is_refused(sim, ils: LockerLibrary) -> None:
@@ -125,13 +127,13 @@ def test_a_refusal_from_an_offline_ils_goes_to_the_outbox(sim) -> None:
     try:
         sim.faults.set_offline("refuse")  # it answers, but refuses everything: it is offline
         assert ils.checkout("2100000001", "9786090100011", NOW).offline
-        assert len(ils.runner.run(outbox.pending())) == 1
+        assert len(ils.run(outbox.pending())) == 1
         sim.faults.clear()
         refused = ils.checkout("2100000003", "9786090100011", NOW)  # a blocked patron
         assert not refused.ok and not refused.offline
-        assert len(ils.runner.run(outbox.pending())) == 1
+        assert len(ils.run(outbox.pending())) == 1
     finally:
-        ils.runner.close()
+        ils.run.__self__.close()
 
 
 def test_a_pickup_checkout_already_applied_is_not_sent_again(sim, ils: LockerLibrary) -> None:

@@ -18,6 +18,9 @@ from kiosk.settings.loader import load_settings
 from kiosk.ui.presenters.intents import CardPresented, PinEntered, StartTapped
 from kiosk.ui.presenters.views import Screen
 from kiosk.wiring.assembly import build_kiosk
+from kiosk.wiring.library import library_from
+from kiosk.wiring.loop_bridge import LoopBridge
+from kiosk.wiring.room_desk import IlsPatrons
 
 ROOT = Path(__file__).resolve().parents[3]
 ONA, ONA_PIN = "2100000001", "1234"  # simulators/ils/data/demo_library.json
@@ -56,7 +59,15 @@ def test_the_showroom_signs_a_patron_in_on_the_real_core() -> None:
 def test_the_showrooms_rooms_are_the_booking_systems_fake() -> None:
     configured = load_settings(ROOT / "config" / "demo.toml")
     with showroom_settings(configured) as settings:
-        rooms = showroom_rooms(settings)
-        now = datetime.now(rooms.bookings.system.model.clock.tz)
-        snapshot = rooms.bookings.snapshot(now)
-        assert snapshot.spaces and rooms.refresh(now, True)
+        bridge = LoopBridge.own_loop("showroom-test")
+        library = library_from(settings)
+        try:
+            rooms = showroom_rooms(settings, IlsPatrons(library, bridge))
+            now = datetime.now(rooms.bookings.system.model.clock.tz)
+            snapshot = rooms.bookings.snapshot(now)
+            assert snapshot.spaces and rooms.refresh(now, True)
+            # the room desk's patron lookup reaches the ILS through the loop bridge
+            assert rooms.patrons.patron_by_card(ONA) is not None
+        finally:
+            bridge.run(library.close())
+            bridge.close()
