@@ -55,7 +55,7 @@ class RegistrationScreen(KioskScreen):
         self.notice = FitLabel(role="body", lines=3, colour="bad")
         # the field: what was typed, its hint, the reason it cannot be used yet
         field = Panel(fill="surface", radius=12, size_hint_y=None, padding=(20, 6))
-        self.value = data_label(role="heading", lines=1)
+        self.value = data_label(role="heading")  # two lines for a long double-barrelled name
         field.add_widget(self.value)
         self.field_box = field
         self.hint = FitLabel(role="small", lines=2, colour="muted")
@@ -109,7 +109,7 @@ class RegistrationScreen(KioskScreen):
         super().apply_theme(theme)
         self.actions.height = theme.button_height
         self.slips.height = theme.button_height
-        self.field_box.height = theme.font("heading") * 2.0
+        self.field_box.height = theme.font("heading") * 2.64 + 12
         self._layout()
 
     def set_orientation(self, portrait: bool) -> None:
@@ -125,21 +125,20 @@ class RegistrationScreen(KioskScreen):
         self.contacts.height = (
             theme.button_height * buttons + 22 * (buttons - 1) if portrait else theme.button_height
         )
-        self.field_panel.size_hint = (1, None) if portrait else (0.36, 1)
+        self.field_panel.size_hint = (1, None) if portrait else (0.45, 1)
         # the hint (2 small lines) gives way to the parent notice (3 lines)
         under = (
             theme.font("body") * 1.32 * 3 if self.field_notice.text else theme.font("small") * 2.64
         )
-        self.field_panel.height = (
-            self.field_box.height + under + theme.font("body") * 2.64 + 16 + 3 * 10
-        )  # fmt: skip
+        error = 0.0 if self._compact() else theme.font("body") * 2.64 + 10
+        self.field_panel.height = self.field_box.height + under + error + 16 + 2 * 10
         self._fit_keyboard()
 
     def _fit_keyboard(self) -> None:
         """Keys as tall as the screen leaves (96 px at most), never under 15 mm."""
         theme, panel = self.theme, self.root_panel
         room = self.height - panel.padding[1] - panel.padding[3]
-        fixed = [self.title, self.step, self.actions]
+        fixed = [self.title, self.actions] + ([] if self._compact() else [self.step])
         if self.notice.text:
             fixed.append(self.notice)
         room -= sum(widget.height for widget in fixed) + panel.spacing * len(fixed)
@@ -148,9 +147,15 @@ class RegistrationScreen(KioskScreen):
         row = max(theme.min_target, min(96.0, (room - 5 * 10) / 6))
         self.keyboard.set_row_height(row)
 
+    def _compact(self) -> bool:
+        """Large text on a landscape screen: only what cannot be left out."""
+        return self.theme.large_text and not self.portrait
+
     def _arrange_field(self, notice: bool) -> None:
         parts = (self.field_box, self.field_notice if notice else self.hint, self.error)
-        if tuple(self.field_panel.children[::-1][:3]) == parts:
+        if self._compact():  # one line of help: the reason, else the notice, else the hint
+            parts = (self.field_box, self.error if self.error.text else parts[1])
+        if self.field_panel.children[::-1] == [*parts, self._filler]:
             return
         self.field_panel.clear_widgets()
         for widget in (*parts, self._filler):
@@ -183,7 +188,9 @@ class RegistrationScreen(KioskScreen):
         self._actions(view)
         self._layout()
         notice = (self.notice,) if self.notice.text else ()
-        top = (self.title, self.step) if view.stage == "field" else (self.title,)
+        self.title.height = self.title.base_size * 1.32 * (1 if view.stage == "field" else 2) + 8
+        step = (self.step,) if not self._compact() else ()
+        top = (self.title, *step) if view.stage == "field" else (self.title,)
         match view.stage:
             case "field":
                 self._render_field(view, tr)
@@ -228,7 +235,7 @@ class RegistrationScreen(KioskScreen):
             case "rules" | "consent":
                 return view.text
             case "summary":
-                return "\n".join(summary_lines(view, tr))
+                return ("  ·  " if self._compact() else "\n").join(summary_lines(view, tr))
             case "sending":
                 return tr.gettext("Please wait a moment.")
         return result_words(view, tr)[1]
@@ -253,6 +260,8 @@ class RegistrationScreen(KioskScreen):
         self.value.text = view.value
         self.hint.text = field_hint(view, tr)
         self.error.text = reason_words(view.error, tr)
+        self._arrange_field(notice=bool(self.field_notice.text))  # compact: the reason first
+        self._layout()
 
     def _render_contacts(self, view: RegisterView, tr: Texts) -> None:
         self.body.text = reason_words(view.error, tr)
@@ -277,7 +286,7 @@ class RegistrationScreen(KioskScreen):
             made.opacity = 1 if offers[kind] else 0
         blocks = layout(view.slip, tr, SLIP_COLUMNS) if view.slip else ()
         self.slip_text.text = as_text(blocks, SLIP_COLUMNS).strip("\n") if blocks else ""
-        self._show_slip(bool(blocks))
+        self._show_slip(bool(blocks) and not self.theme.large_text)  # large text: essentials
 
     def _show_slip(self, show: bool) -> None:
         if show and self.slip_text.parent is None:

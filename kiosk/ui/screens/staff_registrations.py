@@ -54,7 +54,8 @@ class StaffRegistrationsScreen(KioskScreen):
                 "%(count)d applications, %(waiting)d waiting to be sent",
                 len(view.lines),
             ) % {"count": len(view.lines), "waiting": waiting}
-        shown = [staff_line_words(line, tr) for line in view.lines[-SHOWN:]]
+        room = SHOWN // 2 if self.theme.large_text else SHOWN  # the newest that fit
+        shown = [staff_line_words(line, tr) for line in view.lines[-room:]]
         hidden = len(view.lines) - len(shown)
         if hidden > 0:
             shown.insert(0, more_items(hidden, tr))

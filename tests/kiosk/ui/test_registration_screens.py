@@ -80,9 +80,11 @@ class Kiosk:
         from device_drivers.speech.fake import FakeSpeaker
 
         self.speaker = FakeSpeaker()
+        self.now = 1000.0
         self.app = KioskApp(
-            self.flow, catalogs, UiSection(fullscreen=False), "Biblioteka", speaker=self.speaker
-        )
+            self.flow, catalogs, UiSection(fullscreen=False), "Biblioteka",
+            speaker=self.speaker, monotonic=lambda: self.now,
+        )  # fmt: skip
         self.root = self.app.build()
         self.window.add_widget(self.root)
 
@@ -272,10 +274,7 @@ VIEWS = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])
-@pytest.mark.parametrize("language", ["lt", "en", "ru", "uk", "pl"])
-def test_every_registration_screen_fits(kiosk, language: str, landscape: bool) -> None:
-    k = kiosk
+def fit_problems(k, language: str, landscape: bool, large: bool = False) -> list:
     k.window.size = (1920, 1080) if landscape else (1080, 1920)
     k.app._resized(k.window, *k.window.size)
     k.app.set_language(language)
@@ -290,15 +289,58 @@ def test_every_registration_screen_fits(kiosk, language: str, landscape: bool) -
         UiState(
             Screen.ATTRACT, AttractView("Biblioteka", offers_registration=True, offers_rooms=True)
         ),
-        UiState(Screen.STAFF, StaffView(offers_registrations=True, offers_rooms=True)),
+        UiState(Screen.STAFF, StaffView(offers_registrations=True)),
     ]
     problems = []
     for state in states:
         k.app.show(state)
+        if large:  # the attract view ends a visit and resets the switches: set them each time
+            for switch in ("large_text", "contrast"):
+                if not k.app.switches[switch]:
+                    k.app.toggle(switch)
         k.settle()
         name = getattr(state.view, "stage", state.screen.value)
         problems += [(name, "overflow", *bad) for bad in overflowing(k.root)]
         problems += [(name, "overfull", *bad) for bad in overfull_boxes(k.root)]
         small = small_buttons(k.root, k.app.theme.min_target - 1)
         problems += [(name, "small", *bad) for bad in small]
-    assert not problems, problems[:6]
+    return problems
+
+
+@pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])
+@pytest.mark.parametrize("language", ["lt", "en", "ru", "uk", "pl"])
+def test_every_registration_screen_fits(kiosk, language: str, landscape: bool) -> None:
+    problems = fit_problems(kiosk, language, landscape)
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])
+@pytest.mark.parametrize("language", ["lt", "pl"])
+def test_every_registration_screen_fits_with_large_text_and_high_contrast(
+    kiosk, language: str, landscape: bool
+) -> None:
+    problems = fit_problems(kiosk, language, landscape, large=True)
+    assert not problems, problems
+
+
+def test_the_idle_timeout_ends_the_application_and_wipes_it(kiosk) -> None:
+    k = kiosk
+    k.tap("register")
+    for _ in range(3):
+        k.tap("registration:next")
+    k.type("Ona")
+    assert k.view.value == "Ona"
+    k.now += 10_000  # nobody touched the screen: the UI's own countdown warns, then ends
+    k.app._tick()
+    k.now += 10_000
+    k.app._tick()
+    k.drain()
+    k.settle()
+    assert k.app.state.screen is Screen.ATTRACT
+    assert k.flow._values == {}
+    screen = k.app.screens[Screen.REGISTRATION]
+    assert screen.keyboard.text == "" and screen.value.text == ""
+    k.tap("register")
+    for _ in range(3):
+        k.tap("registration:next")
+    assert k.view.value == "" and screen.keyboard.text == ""
