@@ -344,3 +344,23 @@ def test_the_idle_timeout_ends_the_application_and_wipes_it(kiosk) -> None:
     for _ in range(3):
         k.tap("registration:next")
     assert k.view.value == "" and screen.keyboard.text == ""
+
+
+def test_staff_open_todays_applications_from_the_outbox_tab(kiosk) -> None:
+    k = kiosk
+    k.tap("register")
+    for _ in range(3):
+        k.tap("registration:next")
+    k.tap("registration:back")  # Back through every step leads to the start screen
+    k.tap("registration:back")
+    k.tap("registration:back")
+    k.tap("registration:back")
+    assert k.app.state.screen is Screen.ATTRACT
+    k.app.show(k.flow._offering(UiState(Screen.STAFF, StaffView())))
+    staff = k.app.screens[Screen.STAFF]
+    staff.show_tab("outbox")
+    k.tap("registrations")
+    assert k.app.state.screen is Screen.REGISTRATION_STAFF
+    assert "Šiandien prašymų nėra." in screen_texts(k.app)
+    k.tap("registrations:back")
+    assert k.app.state.screen is Screen.ATTRACT  # the scripted port was never in staff mode
