@@ -17,6 +17,7 @@ from pathlib import Path
 from kiosk.commands.common import (
     EXIT_USAGE,
     CommandError,
+    announce,
     setup_logging_without_config,
     wait_for_stop,
 )
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 fleet, 0 if args.any_ports else args.console_port, args.refresh_s
             )
             described["console"] = console.url
-        print(json.dumps(described, ensure_ascii=False), flush=True)
+        announce(json.dumps(described, ensure_ascii=False))
         wait_for_stop()
     finally:
         if console is not None:

@@ -35,11 +35,26 @@ def setup_logging_without_config(args: argparse.Namespace) -> None:
     configure_logging(getattr(args, "log_level", None) or "warning", "auto", "kiosk")
 
 
-def wait_for_stop() -> None:
-    """Until Ctrl-C (SIGINT) or SIGTERM; both just end the wait, so the caller stops its parts
-    in order. SIGINT is taken explicitly: a command started from a background job (a script,
-    `&`) has it ignored by the shell, and would otherwise never stop on `kill -INT`."""
-    stop = threading.Event()
+_STOP = threading.Event()  # set by SIGINT / SIGTERM once catch_stop_signals has run
+
+
+def catch_stop_signals() -> None:
+    """From now on Ctrl-C (SIGINT) and SIGTERM end ``wait_for_stop``, so the caller stops its
+    parts in order. Runs before a serving command announces itself: a signal sent by whoever
+    read the banner is then never lost (it was, between the banner and the wait). SIGINT is
+    taken explicitly: a command started from a background job (a script, `&`) has it
+    ignored by the shell, and would otherwise never stop on `kill -INT`."""
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    stop.wait()
+        signal.signal(signum, lambda *_: _STOP.set())
+
+
+def announce(text: str) -> None:
+    """Print a serving command's banner (flushed) with the stop signals already caught."""
+    catch_stop_signals()
+    print(text, flush=True)
+
+
+def wait_for_stop() -> None:
+    """Until SIGINT or SIGTERM (also one that came since ``announce``)."""
+    catch_stop_signals()
+    _STOP.wait()

@@ -18,7 +18,13 @@ import os
 import socket
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_USAGE, CommandError, settings_from, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_USAGE,
+    CommandError,
+    catch_stop_signals,
+    settings_from,
+    wait_for_stop,
+)
 from kiosk.settings import Settings
 from simulators.control import ControlClient
 from simulators.fleet import Fleet, FleetError, FleetOptions
@@ -81,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         if monitor_url:
             where["health"] = f"{monitor_url}/health"
             where["metrics"] = f"{monitor_url}/metrics"
+        if not args.autopilot:  # the autopilot stops on Ctrl-C as any program does
+            catch_stop_signals()
         print(json.dumps(where, ensure_ascii=False), flush=True)
         if args.autopilot:
             from kiosk.demo.autopilot import run_autopilot  # Kivy only when asked for

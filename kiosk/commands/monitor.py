@@ -19,6 +19,7 @@ from kiosk.commands.common import (
     EXIT_UNREACHABLE,
     EXIT_USAGE,
     CommandError,
+    announce,
     settings_from,
     wait_for_stop,
 )
@@ -95,8 +96,7 @@ def _serve(endpoint: MonitoringEndpoint) -> int:
         raise CommandError(
             f"cannot listen on {endpoint.section.listen}: {exc}", EXIT_USAGE
         ) from None
-    print(json.dumps({"metrics": f"{endpoint.url}/metrics", "health": f"{endpoint.url}/health"}),
-          flush=True)  # fmt: skip
+    announce(json.dumps({"metrics": f"{endpoint.url}/metrics", "health": f"{endpoint.url}/health"}))
     try:
         wait_for_stop()
     finally:

@@ -15,7 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CommandError,
+    announce,
+    wait_for_stop,
+)
 from simulators.control import ControlClient, ControlError, ControlServer
 from simulators.feeds.model import GARBAGE_KINDS, demo_model
 from simulators.feeds.server import FeedSimulator
@@ -94,7 +100,7 @@ def serve(args: argparse.Namespace) -> int:
         control = ControlServer(sim.actions(), port=args.control_port).start()
     except OSError as exc:
         raise CommandError(f"cannot listen on 127.0.0.1: {exc}", EXIT_USAGE) from None
-    print(json.dumps({**sim.urls(), "control": control.url}), flush=True)
+    announce(json.dumps({**sim.urls(), "control": control.url}))
     try:
         wait_for_stop()
     finally:

@@ -19,6 +19,7 @@ from kiosk.commands.common import (
     EXIT_UNREACHABLE,
     EXIT_USAGE,
     CommandError,
+    announce,
     setup_logging_without_config,
     wait_for_stop,
 )
@@ -89,8 +90,9 @@ def run(args: argparse.Namespace) -> int:
     terminator = {"CR": b"\r", "CRLF": b"\r\n"}.get(args.terminator or "")
     sim = _start(args, terminator)
     try:
-        print(json.dumps(_banner(sim, sim.control.url if sim.control else ""),
-                         ensure_ascii=False), flush=True)  # fmt: skip
+        announce(
+            json.dumps(_banner(sim, sim.control.url if sim.control else ""), ensure_ascii=False)
+        )
         wait_for_stop()
     finally:
         sim.stop()

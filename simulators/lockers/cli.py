@@ -15,7 +15,13 @@ import json
 import os
 from typing import Any
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CommandError,
+    announce,
+    wait_for_stop,
+)
 from simulators.control import ControlClient, ControlError
 from simulators.lockers.bank import LockerBankSimulator, default_model
 
@@ -172,6 +178,6 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot start the locker simulator: {exc}", EXIT_USAGE) from None
     with sim:
         sim.link(args.rtu_link, args.kerong_link)
-        print(json.dumps(sim.endpoints()), flush=True)
+        announce(json.dumps(sim.endpoints()))
         wait_for_stop()
     return 0

@@ -16,7 +16,13 @@ import argparse
 import json
 import os
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CommandError,
+    announce,
+    wait_for_stop,
+)
 from simulators.control import ControlClient, ControlError
 from simulators.models.payment_terminal import FAULTS, Timings
 
@@ -100,7 +106,7 @@ def run_simulator(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot start the payment simulator: {exc}", EXIT_USAGE) from None
     status = sim.status()
-    print(json.dumps({k: status[k] for k in ("tcp_url", "pty_path", "control_url")}), flush=True)
+    announce(json.dumps({k: status[k] for k in ("tcp_url", "pty_path", "control_url")}))
     try:
         wait_for_stop()
     finally:

@@ -13,7 +13,14 @@ import argparse
 import json
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CommandError,
+    announce,
+    wait_for_stop,
+)
 from simulators.control import ControlClient, ControlError
 from simulators.printer.server import STATE_FILE, PrinterSimulator, SimulatorOptions
 
@@ -80,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         simulator = PrinterSimulator(options).start()
     except OSError as exc:
         raise CommandError(f"cannot listen on port {args.port}: {exc}", EXIT_UNREACHABLE) from None
-    print(json.dumps(simulator.describe(), indent=2), flush=True)
+    announce(json.dumps(simulator.describe(), indent=2))
     try:
         wait_for_stop()
     finally:

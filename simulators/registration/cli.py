@@ -14,7 +14,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CommandError,
+    announce,
+    wait_for_stop,
+)
 from simulators.control import ControlClient, ControlError, ControlServer
 from simulators.registration.server import BACKENDS, RegistrationSimulator
 
@@ -89,10 +95,7 @@ def serve(args: argparse.Namespace) -> int:
     sim = build(args).start()
     control = ControlServer(sim.actions(), port=args.control_port).start()
     api = sim.url + ("/api/v1" if args.backend == "koha" else "")
-    print(
-        json.dumps({"registration": api, "backend": args.backend, "control": control.url}),
-        flush=True,
-    )
+    announce(json.dumps({"registration": api, "backend": args.backend, "control": control.url}))
     try:
         wait_for_stop()
     finally:

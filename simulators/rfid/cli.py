@@ -12,7 +12,13 @@ import argparse
 import json
 import os
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CommandError,
+    announce,
+    wait_for_stop,
+)
 from simulators.control import ControlClient, ControlError
 from simulators.models.rfid_pad import PadTimings
 
@@ -238,7 +244,7 @@ def run_simulator(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"cannot start the RFID simulator: {exc}", EXIT_USAGE) from None
     status = sim.status()
-    print(json.dumps({k: status[k] for k in ("tcp_url", "pty_path", "control_url")}), flush=True)
+    announce(json.dumps({k: status[k] for k in ("tcp_url", "pty_path", "control_url")}))
     try:
         wait_for_stop()
     finally:

@@ -14,7 +14,13 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.commands.common import EXIT_UNREACHABLE, EXIT_USAGE, CommandError, wait_for_stop
+from kiosk.commands.common import (
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    CommandError,
+    announce,
+    wait_for_stop,
+)
 from simulators.control import ControlClient, ControlError, ControlServer
 from simulators.models.rooms import RoomsModel, SimClock
 from simulators.models.rooms_dataset import large_dataset, library_dataset
@@ -105,7 +111,7 @@ def build(args: argparse.Namespace) -> LibCalSimulator:
 def serve(args: argparse.Namespace) -> int:
     sim = build(args).start()
     control = ControlServer(sim.actions(), port=args.control_port).start()
-    print(json.dumps({"rooms": sim.url + "/1.1", "control": control.url}), flush=True)
+    announce(json.dumps({"rooms": sim.url + "/1.1", "control": control.url}))
     try:
         wait_for_stop()
     finally:

@@ -14,6 +14,7 @@ from kiosk.core.receipt_delivery import PrinterFault, ReceiptDesk
 from kiosk.core.receipts import Receipt, RoomBookingSlip
 from kiosk.core.rooms.model import Patron
 from kiosk.i18n import Catalogs
+from kiosk.wiring.loop_bridge import LoopBridge
 from kiosk.wiring.touch_app import room_receipts
 
 START = datetime(2026, 11, 25, 14, 0)
@@ -66,7 +67,7 @@ def desks(printer: Printer, mailer: Mailer):  # type: ignore[no-untyped-def]
 
 def test_print_and_email_from_the_worker_thread(loop: asyncio.AbstractEventLoop) -> None:
     printer, mailer = Printer(), Mailer()
-    send = room_receipts(desks(printer, mailer), loop)
+    send = room_receipts(desks(printer, mailer), LoopBridge(loop))
     assert send("print", RECEIPT, ONA, "lt") is True
     assert send("email", RECEIPT, ONA, "lt") is True
     assert len(printer.printed) == 1
@@ -77,6 +78,6 @@ def test_print_and_email_from_the_worker_thread(loop: asyncio.AbstractEventLoop)
 def test_a_printer_fault_or_no_address_is_a_failed_delivery(
     loop: asyncio.AbstractEventLoop,
 ) -> None:
-    send = room_receipts(desks(Printer(fail=True), Mailer()), loop)
+    send = room_receipts(desks(Printer(fail=True), Mailer()), LoopBridge(loop))
     assert send("print", RECEIPT, ONA, "lt") is False
     assert send("email", RECEIPT, Patron("1", "A", "B", ""), "lt") is False
