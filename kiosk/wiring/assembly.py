@@ -228,6 +228,17 @@ def _probes(kiosk: Kiosk, status_client: Any, loop: asyncio.AbstractEventLoop) -
     return probes
 
 
+def _start_nightly_report(kiosk: Kiosk, clock: Clock, stack: contextlib.AsyncExitStack) -> None:
+    """The accountant's day report by e-mail at [payments] report_time, when report_to is set."""
+    from kiosk.wiring.payments_report import nightly_report_from
+
+    report = nightly_report_from(kiosk.settings, clock)
+    if report is not None:
+        task = asyncio.create_task(report.run(), name="nightly-report")
+        kiosk.tasks.append(task)
+        stack.callback(task.cancel)
+
+
 def _ils_wait_s(settings: Settings) -> float:
     """How long a synchronous part waits for the library system on the app's loop."""
     return max(30.0, (settings.ils.timeout_s if settings.ils else 10.0) * 4)
@@ -329,6 +340,7 @@ async def build_kiosk(
             await _start_lockers(kiosk, telemetry, stack)
         if monitoring is not None:
             await _start_monitoring(kiosk, monitoring, stack)
+        _start_nightly_report(kiosk, clock, stack)
         timer = asyncio.create_task(run_session_timer(service, timer_interval_s), name="idle")
         kiosk.tasks.append(timer)
         stack.push_async_callback(_stop_session, service, pad, timer)
