@@ -177,6 +177,12 @@ SLIP_LINES = (
     N_("Bring an identity document to the lending desk to finish your registration."),
 )
 PARENT_LINE = N_("A parent or guardian must sign the consent form at the desk.")
+# shown when the library configured no consent_text of its own
+DEFAULT_CONSENT = N_(
+    "I agree that the library processes my personal data (name, date of birth, address, "
+    "e-mail and phone) to register me as a reader and to serve me, as its privacy notice "
+    "at the desk describes."
+)
 DELIVERY = {
     "printed": N_("Your slip is printed."),
     "emailed": N_("Your slip will arrive by e-mail."),

@@ -18,6 +18,7 @@ from kiosk.core.receipts import as_text, layout
 from kiosk.ui.presenters.intents import Finished
 from kiosk.ui.presenters.registration import (
     CONTACTS,
+    DEFAULT_CONSENT,
     ApplicationConfirmed,
     ContactChosen,
     FieldTyped,
@@ -232,7 +233,9 @@ class RegistrationScreen(KioskScreen):
                     "bring an identity document to the lending desk: staff check it and give "
                     "you your reader card."
                 )
-            case "rules" | "consent":
+            case "consent":
+                return view.text or tr.gettext(DEFAULT_CONSENT)
+            case "rules":
                 return view.text
             case "summary":
                 return ("  ·  " if self._compact() else "\n").join(summary_lines(view, tr))

@@ -364,3 +364,8 @@ def test_staff_open_todays_applications_from_the_outbox_tab(kiosk) -> None:
     assert "Šiandien prašymų nėra." in screen_texts(k.app)
     k.tap("registrations:back")
     assert k.app.state.screen is Screen.ATTRACT  # the scripted port was never in staff mode
+
+
+def test_without_a_consent_text_of_its_own_the_kiosk_shows_a_plain_one(kiosk) -> None:
+    kiosk.app.show(UiState(Screen.REGISTRATION, RegisterView("consent")))
+    assert "Sutinku, kad biblioteka tvarkytų mano asmens duomenis" in screen_texts(kiosk.app)
