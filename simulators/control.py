@@ -5,12 +5,16 @@ taking a dict of parameters and returning a JSON-able result. ``GET /`` lists th
 ``GET /status`` calls the action named ``status``, ``POST /ACTION`` with a JSON object body
 calls ACTION. The `kiosk sim … ` command lines and the tests use ControlClient.
 
-Loopback only: a control API is never bound to another address.
+Loopback by default. A simulator may be bound elsewhere (``host=``) for a lab where the
+kiosk runs on another machine; the control API has no password, so it then says so loudly on
+stderr: anyone who can reach the port can open doors and change the ILS.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -22,6 +26,22 @@ Action = Callable[[dict[str, Any]], Any]
 LOOPBACK = "127.0.0.1"
 
 
+def warn_if_exposed(host: str, name: str) -> bool:
+    """Print a warning on stderr when ``host`` is not a loopback address; True if it did."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        print(
+            f"WARNING: {name} listens on {host}, reachable from the network, with NO "
+            "authentication: anyone who can reach it can drive the simulator. Use "
+            f"{LOOPBACK} unless this is an isolated lab network.",
+            file=sys.stderr,
+        )
+    return not loopback
+
+
 class ControlError(Exception):
     """A control request failed: unknown action, bad parameters, or simulator not reachable."""
 
@@ -29,7 +49,8 @@ class ControlError(Exception):
 class LoopbackHttpServer:
     """An HTTP server on 127.0.0.1:port (port 0 picks a free one), serving on a daemon thread;
     the control API and the HTTP simulators (LibCal, the new-books feed) are all one of these.
-    ``poll_interval`` is how soon ``stop`` is noticed."""
+    ``poll_interval`` is how soon ``stop`` is noticed; ``host`` other than loopback is warned
+    about on stderr (warn_if_exposed)."""
 
     def __init__(
         self,
@@ -38,8 +59,11 @@ class LoopbackHttpServer:
         *,
         name: str,
         poll_interval: float = 0.5,
+        host: str = LOOPBACK,
     ) -> None:
-        self._httpd = ThreadingHTTPServer((LOOPBACK, port), handler)
+        warn_if_exposed(host, name)
+        self._host = host
+        self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
         self._name = name
         self._poll_interval = poll_interval
@@ -51,7 +75,7 @@ class LoopbackHttpServer:
 
     @property
     def url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+        return f"http://{self._host}:{self.port}"
 
     def start(self) -> Self:
         self._thread = threading.Thread(
@@ -73,11 +97,14 @@ class LoopbackHttpServer:
 
 
 class ControlServer(LoopbackHttpServer):
-    """Serves ``actions`` on 127.0.0.1:port in a daemon thread (port 0 picks a free one)."""
+    """Serves ``actions`` on 127.0.0.1:port in a daemon thread (port 0 picks a free one); on
+    another ``host`` only with a warning on stderr."""
 
-    def __init__(self, actions: Mapping[str, Action], port: int = 0) -> None:
+    def __init__(
+        self, actions: Mapping[str, Action], port: int = 0, *, host: str = LOOPBACK
+    ) -> None:
         self.actions = dict(actions)
-        super().__init__(_handler_for(self.actions), port, name="sim-control")
+        super().__init__(_handler_for(self.actions), port, name="sim-control", host=host)
 
 
 def _handler_for(actions: dict[str, Action]) -> type[BaseHTTPRequestHandler]:

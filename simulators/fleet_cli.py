@@ -3,7 +3,8 @@
     kiosk sim up [--config config/demo.toml] [--console-port 8090] [--any-ports] [--out DIR]
 
 Starts the ILS, RFID, locker, printer and booking simulators on the ports the config
-expects (simulators/fleet.py), serves the console on 127.0.0.1, prints one JSON object
+expects (simulators/fleet.py), serves the console on 127.0.0.1 (or [console] host, with its
+password; docs/security.md), prints one JSON object
 saying where each is, and runs until Ctrl-C or SIGTERM, then stops them all.
 """
 
@@ -24,6 +25,7 @@ from kiosk.commands.common import (
 from kiosk.settings import DEFAULT_CONFIG_ENV, load_settings
 from simulators.console.app import Console, create_app
 from simulators.console.server import ConsoleServer
+from simulators.control import LOOPBACK
 from simulators.fleet import Fleet, FleetError, FleetOptions
 
 DEFAULT_CONFIG = "config/demo.toml"
@@ -86,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
         described: dict[str, object] = dict(fleet.describe())
         if not args.no_console:
             console = start_console(
-                fleet, 0 if args.any_ports else args.console_port, args.refresh_s
+                fleet,
+                0 if args.any_ports else args.console_port,
+                args.refresh_s,
+                host=settings.console.host,
+                password_hash=settings.console.password_hash.get_secret_value() or None,
             )
             described["console"] = console.url
         announce(json.dumps(described, ensure_ascii=False))
@@ -98,13 +104,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def start_console(fleet: Fleet, port: int, refresh_s: float = 2.0) -> ConsoleServer:
-    """The web console over a running fleet (stops the fleet if the port is taken)."""
+def start_console(
+    fleet: Fleet,
+    port: int,
+    refresh_s: float = 2.0,
+    *,
+    host: str = LOOPBACK,
+    password_hash: str | None = None,
+) -> ConsoleServer:
+    """The web console over a running fleet (stops the fleet if the port is taken); on
+    ``host`` ([console] host, loopback by default) with ``password_hash`` when set."""
     printer = fleet.running.get("printer")
     out = Path(printer.extra["out_dir"]) if printer else None
-    app = create_app(Console(fleet.controls(), fleet.catalogue, out), refresh_s)
+    console = Console(fleet.controls(), fleet.catalogue, out)
+    app = create_app(console, refresh_s, password_hash=password_hash)
     try:
-        return ConsoleServer(app, port).start()
+        return ConsoleServer(app, port, host).start()
     except OSError as exc:
         fleet.stop()
         raise CommandError(f"cannot serve the console on port {port}: {exc}", EXIT_USAGE) from None

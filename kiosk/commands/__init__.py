@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "kiosk.commands.privacy",
     "kiosk.commands.stats",
     "kiosk.commands.staff",
+    "kiosk.commands.console",
     "kiosk.commands.registration",
     "kiosk.commands.monitor",
     "kiosk.commands.run",

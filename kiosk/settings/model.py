@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.settings.base import Section
 from kiosk.settings.circulation import CirculationSection
+from kiosk.settings.console import ConsoleSection
 from kiosk.settings.general import KioskSection, LogSection
 from kiosk.settings.ils import IlsSection
 from kiosk.settings.lockers import LockersSection
@@ -39,3 +40,4 @@ class Settings(Section):
     ui: UiSection = UiSection()
     metrics: MetricsSection | None = None
     store: StoreSection = StoreSection()
+    console: ConsoleSection = ConsoleSection()

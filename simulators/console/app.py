@@ -4,8 +4,12 @@ refresh the panels' live parts every ``refresh_s`` (no build step, no framework 
 
 Routes: ``/`` the page, ``/panels`` the live parts as JSON {device: html}, ``POST
 /act/DEVICE/ACTION`` a form → a control call (then back to the page), ``/api/DEVICE/status``
-the simulator's status as JSON, ``/receipt/N.png`` a printed receipt's image. Loopback only;
-it holds no device state of its own, only a short log of what was done.
+the simulator's status as JSON, ``/receipt/N.png`` a printed receipt's image. It holds no
+device state of its own, only a short log of what was done.
+
+Every POST needs the page's CSRF token and, when the browser names one, the console's own
+origin (guard.py); with a ``password_hash`` every request needs the password (HTTP Basic).
+The server (server.py) binds to loopback, and elsewhere only with a password.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, jsonify, redirect, render_template, request, send_file
+from flask import Flask, Response, abort, jsonify, redirect, render_template, request, send_file
+from markupsafe import Markup
 
-from simulators.console import views
+from simulators.console import guard, views
 from simulators.console.actions import ACTIONS, FormError, params_from_form
 from simulators.control import ControlClient, ControlError
 
@@ -89,8 +94,43 @@ class Console:
         self.log.appendleft(entry)
 
 
-def create_app(console: Console, refresh_s: float = 2.0) -> Flask:
+def create_app(
+    console: Console, refresh_s: float = 2.0, *, password_hash: str | None = None
+) -> Flask:
+    """The console's app; ``password_hash`` (guard.hash_password) makes every request need
+    the password. A damaged hash is refused here (PinHashError), not at the first
+    request."""
     app = Flask(__name__)
+    credential = guard.parse_hash(password_hash) if password_hash else None
+    app.config["CONSOLE_PASSWORD_HASH"] = credential
+    token = guard.new_token()
+    app.jinja_env.globals["csrf"] = lambda: Markup(
+        f'<input type="hidden" name="{guard.TOKEN_FIELD}" value="{token}">'
+    )
+
+    @app.before_request
+    def guarded() -> Any:
+        if credential is not None:
+            given = guard.basic_password(request.headers.get("Authorization"))
+            if given is None or not guard.verify_password(given, credential):
+                return Response(
+                    "the console needs its password\n",
+                    401,
+                    {"WWW-Authenticate": 'Basic realm="knygomatas console", charset="UTF-8"'},
+                    mimetype="text/plain",
+                )
+        if request.method == "POST":
+            origin_ok = guard.same_origin(
+                request.host_url, request.headers.get("Origin"), request.headers.get("Referer")
+            )
+            if not origin_ok or not guard.token_ok(token, request.form.get(guard.TOKEN_FIELD)):
+                return Response(
+                    "refused: this form did not come from the console's own page "
+                    "(missing or wrong CSRF token, or another origin)\n",
+                    403,
+                    mimetype="text/plain",
+                )
+        return None
 
     @app.get("/")
     def page() -> str:
