@@ -285,6 +285,16 @@ STAFF_STATES = {
 }
 
 
+def staff_view(rows, day: date) -> RegistrationStaffView:
+    """The day's list from the queue's staff rows (backend_sync/registration/queue.py QueueRow:
+    state, number, a masked reference, queued_at as ISO text in the kiosk's zone)."""
+    lines = tuple(
+        StaffApplicationLine(row.queued_at[11:16], row.number, row.masked_key, row.state)
+        for row in rows
+    )
+    return RegistrationStaffView(lines, day)
+
+
 def staff_line_words(line: StaffApplicationLine, tr: Texts) -> str:
     state = tr.gettext(STAFF_STATES.get(line.state, STAFF_STATES["rejected"]))
     number = line.number or f"…{line.reference}"

@@ -20,8 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
-from kiosk.core.receipt_delivery import ReceiptDesk, State
-from kiosk.core.receipts import Receipt
 from kiosk.core.registration import Field, Queued, Refused, Sent
 from kiosk.core.registration.desk import RegistrationDesk
 from kiosk.ui.presenters.intents import (
@@ -44,23 +42,22 @@ from kiosk.ui.presenters.registration import (
     RegistrationNext,
     RegistrationStaffView,
     SlipChosen,
-    StaffApplicationLine,
-    slip_notes,
+    staff_view,
 )
 from kiosk.ui.presenters.registration_form import (
     build_application,
     check_typed,
     contacts_allowed,
+    field_step,
     form_fields,
     is_minor,
-    is_optional,
     summary_rows,
 )
+from kiosk.ui.presenters.registration_slip import RegistrationSlip, SlipDesks
 from kiosk.ui.presenters.text import Texts
 from kiosk.ui.presenters.views import AttractView, Screen, StaffView, UiState
 
 log = logging.getLogger("knygomatas.ui.registration")
-SlipDesks = Callable[[str, Receipt], ReceiptDesk]
 
 
 class RegistrationFlow:
@@ -78,8 +75,8 @@ class RegistrationFlow:
         language: str = "lt",
     ) -> None:
         self.inner, self.desk = inner, desk
-        self.texts_for, self.now, self.slips = texts_for, now, slips
-        self.library_name, self.kiosk_id = library_name, kiosk_id
+        self.texts_for, self.now = texts_for, now
+        self.slip = RegistrationSlip(slips, library_name, kiosk_id)
         self._spawn = spawn or asyncio.ensure_future
         self.language = self.default_language = language
         self.fields = form_fields(desk.texts.extra_fields)
@@ -93,9 +90,9 @@ class RegistrationFlow:
         self._values: dict[str, str] = {}
         self._index = 0
         self._contact = "email"
-        self._email = ""
         self._result: RegisterView | None = None
-        self._slip: Receipt | None = None
+        if hasattr(self, "slip"):
+            self.slip.forget()
 
     # -- KioskPort -----------------------------------------------------------------------
 
@@ -228,7 +225,6 @@ class RegistrationFlow:
 
     def _send(self) -> None:
         application = self._application()
-        self._email = application.email
         self._go_stage("sending")
         self._spawn(self._sending(application, self._own))
 
@@ -244,8 +240,9 @@ class RegistrationFlow:
         match outcome:
             case Sent(number=number):
                 result = self._view("sent", number=number, parent_notice=minor)
-                self._slip = self._make_slip(number, minor)
-                result = replace(result, slip=self._slip, **self._offers())
+                tr = self.texts_for(self.language)
+                slip = self.slip.make(number, minor, application.email, tr, self.now())
+                result = replace(result, slip=slip, **self.slip.offers())
             case Queued():
                 result = self._view("queued", parent_notice=minor)
             case Refused(duplicate=duplicate, field=field):
@@ -260,48 +257,14 @@ class RegistrationFlow:
         self._result = result
         self._go(Screen.REGISTRATION, result)
 
-    # -- the slip ------------------------------------------------------------------------
-
-    def _make_slip(self, number: str, minor: bool) -> Receipt:
-        tr = self.texts_for(self.language)
-        return Receipt(
-            library_name=self.library_name,
-            kiosk_id=self.kiosk_id,
-            issued_at=self.now(),
-            notes=slip_notes(number, minor, tr),
-            qr_payload=number,
-        )
-
-    def _offers(self) -> dict[str, bool]:
-        if self.slips is None or self._slip is None:
-            return {"offers_print": False, "offers_email": False}
-        probe = self.slips("registration-offer", self._slip)
-        kinds = {choice.value for choice in probe.choices()}
-        return {
-            "offers_print": "print" in kinds,
-            "offers_email": "email" in kinds and bool(self._email),
-        }
+    # -- the slip (registration_slip.py) ------------------------------------------------
 
     async def _deliver(self, kind: str) -> None:
-        result, slip = self._result, self._slip
-        if kind == "none" or result is None or slip is None or self.slips is None:
+        result = self._result
+        if kind == "none" or result is None or result.slip is None:
             self._leave()
             return
-        delivered = True
-        for channel in ("print", "email") if kind == "both" else (kind,):
-            desk = self.slips(f"registration-{result.number}-{channel}", slip)
-            try:
-                if channel == "print" and result.offers_print:
-                    delivered &= (await desk.print()).state is State.PRINTED
-                elif channel == "email" and result.offers_email:
-                    delivered &= (await desk.email(self._email)).state is State.EMAIL_QUEUED
-                else:
-                    delivered = False
-            except Exception:  # a broken printer or mail queue: say so, keep the number
-                log.exception("registration slip: %s failed", channel)
-                delivered = False
-        done = {"print": "printed", "email": "emailed", "both": "both"}.get(kind, "failed")
-        done = done if delivered else "failed"
+        done = await self.slip.deliver(kind)
         if self._result is result:
             self._result = replace(result, delivery=done, offers_print=False, offers_email=False)
             self._go(Screen.REGISTRATION, self._result)
@@ -319,11 +282,7 @@ class RegistrationFlow:
             log.exception("registration: the day's list could not be read")
             view = RegistrationStaffView(day=self.desk.today(), failed=True)
         else:
-            lines = tuple(
-                StaffApplicationLine(row.queued_at[11:16], row.number, row.masked_key, row.state)
-                for row in rows
-            )
-            view = RegistrationStaffView(lines, self.desk.today())
+            view = staff_view(rows, self.desk.today())
         if self._own is not None and self._own.screen is Screen.REGISTRATION_STAFF:
             self._go(Screen.REGISTRATION_STAFF, view)
 
@@ -356,18 +315,8 @@ class RegistrationFlow:
         if live and typed:
             checked = self._check(key)
             error = checked.reason.value if checked.reason else ""
-        extras = self.desk.texts.extra_fields
-        label = extras[int(key.split(":")[1])] if key.startswith("extra:") else ""
-        view = self._view(
-            "field",
-            field=key,
-            label=label,
-            value=typed,
-            error=error,
-            optional=is_optional(key, self.desk.rules),
-            step=self._index + 1,
-            steps=len(self.fields),
-        )
+        step = field_step(key, self.fields, self.desk.texts.extra_fields, self.desk.rules)
+        view = self._view("field", value=typed, error=error, **step)
         if key != Field.BIRTH_DATE.value:
             view = replace(view, parent_notice=False)
         self._go(Screen.REGISTRATION, view)

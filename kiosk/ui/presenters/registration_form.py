@@ -43,6 +43,21 @@ def is_optional(key: str, rules: Rules) -> bool:
     return Field(key) in rules.optional
 
 
+def field_step(
+    key: str, fields: tuple[str, ...], extra_fields: tuple[str, ...], rules: Rules
+) -> dict[str, object]:
+    """What a field's step shows besides its value: its key, an extra field's own name,
+    whether it may stay empty, "step N of M"."""
+    label = extra_fields[int(key.split(":")[1])] if key.startswith("extra:") else ""
+    return {
+        "field": key,
+        "label": label,
+        "optional": is_optional(key, rules),
+        "step": fields.index(key) + 1,
+        "steps": len(fields),
+    }
+
+
 def date_text(typed: str) -> str:
     """Eight digits read as a date ("19900517" -> "1990-05-17"); anything else as typed."""
     compact = typed.strip()

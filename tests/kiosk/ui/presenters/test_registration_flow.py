@@ -169,7 +169,7 @@ def test_a_valid_application_is_sent_once_with_a_slip(kit) -> None:
     assert "Bring an identity document" in result_words(kit.view, kit.tr)[1]
     kit.send(Finished())
     assert kit.flow.state().screen is Screen.ATTRACT
-    assert kit.flow._values == {} and kit.flow._email == ""
+    assert kit.flow._values == {} and kit.flow.slip.receipt is None
     assert kit.fake.model.created == 1
 
 
