@@ -37,6 +37,24 @@ class SecurityPair:
             raise ValueError("checked-in and checked-out AFI must differ")
 
 
+@dataclass(frozen=True)
+class SecurityState:
+    afi: int
+    secured: bool | None  # None: an AFI that is neither configured value
+    eas: bool | None  # None: the library does not use EAS (not asked)
+
+    def words(self) -> str:
+        state = {True: "checked in (secured)", False: "checked out (on loan)"}.get(
+            self.secured, "neither checked in nor checked out"
+        )
+        eas = "" if self.eas is None else f", EAS {'on' if self.eas else 'off'}"
+        return f"AFI {self.afi:#04x}: {state}{eas}"
+
+    def to_json(self) -> dict[str, object]:
+        return {"afi": f"{self.afi:#04x}", "secured": self.secured, "eas": self.eas,
+                "state": self.words()}  # fmt: skip
+
+
 class LibraryTags:
     def __init__(
         self,
@@ -96,6 +114,20 @@ class LibraryTags:
         if afi == self.security.checked_out_afi:
             return False
         return None
+
+    def security_state(self, uid: str) -> SecurityState:
+        """What a technician checks on a tag: its AFI, whether that is the configured checked-in
+        or checked-out value, and the EAS bit (asked only when the library uses EAS)."""
+        afi = self.reader.system_info(uid).afi
+        secured = (
+            True
+            if afi == self.security.checked_in_afi
+            else False
+            if afi == self.security.checked_out_afi
+            else None
+        )
+        eas = self.reader.eas_enabled(uid) if self.security.use_eas else None
+        return SecurityState(afi, secured, eas)
 
     def _set(self, uid: str, secured: bool) -> int:
         afi = self.security.checked_in_afi if secured else self.security.checked_out_afi

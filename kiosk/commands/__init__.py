@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "kiosk.commands.console",
     "kiosk.commands.registration",
     "kiosk.commands.monitor",
+    "kiosk.commands.doctor",
     "kiosk.commands.run",
     "kiosk.commands.sim",
     "kiosk.commands.bench",

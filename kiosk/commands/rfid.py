@@ -80,8 +80,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _register_reader_commands(sub: argparse._SubParsersAction) -> None:
     inventory = sub.add_parser(
         "inventory",
-        help="list the tags on the pad with their item data (reader from [rfid])",
-        description="One inventory with the configured reader; one JSON object per tag.",
+        help="list the tags on the pad: item data and security state (reader from [rfid])",
+        description="One inventory with the configured reader; one JSON object per tag: its "
+        "UID, item data, and security state (AFI and whether it is the configured checked-in "
+        "or checked-out value; EAS when [rfid] use_eas is on).",
     )
     inventory.set_defaults(func=run_inventory)
     for name, text in (
@@ -147,15 +149,29 @@ def open_reader(args: argparse.Namespace) -> tuple[RfidSection, FeigReader, Libr
     if section is None:
         raise CommandError("the configuration has no [rfid] table", EXIT_USAGE)
     reader = reader_from(settings)
+    return section, reader, library_tags(section, reader)
+
+
+def library_tags(section: RfidSection, reader: FeigReader) -> LibraryTags:
+    """Library meaning over the reader with the [rfid] table's data model and AFI pair."""
     security = SecurityPair(section.afi_checked_in, section.afi_checked_out, section.use_eas)
-    tags = LibraryTags(
+    return LibraryTags(
         reader,
         security,
         item_blocks=section.item_blocks,
         data_model=section.data_model,
         retries=section.security_retries,
     )
-    return section, reader, tags
+
+
+def security_json(tags: LibraryTags, uid: str) -> dict[str, object]:
+    """The tag's security state (AFI / EAS) as JSON, or why it could not be read."""
+    try:
+        return tags.security_state(uid).to_json()
+    except (ReaderUnavailable, ReaderProtocolError):
+        raise
+    except RfidError as exc:
+        return {"error": str(exc)}
 
 
 def _read_json(read: TagRead) -> dict[str, object]:
@@ -171,8 +187,9 @@ def run_inventory(args: argparse.Namespace) -> int:
     _, reader, tags = open_reader(args)
     try:
         for sighting in reader.inventory():
-            read = _read_or_report(tags, sighting)
-            print(json.dumps(_read_json(read), ensure_ascii=False))
+            body = _read_json(_read_or_report(tags, sighting))
+            body["security"] = security_json(tags, sighting.uid)
+            print(json.dumps(body, ensure_ascii=False))
     except (ReaderUnavailable, ReaderProtocolError) as exc:
         raise CommandError(str(exc), EXIT_UNREACHABLE) from None
     finally:
