@@ -1,7 +1,7 @@
 """`kiosk lockers …`: technician commands for the lock boards named in [lockers].
 
     kiosk lockers status            every compartment's door and occupancy, and board health
-    kiosk lockers release N [N …]   pulse compartments' locks (a technician's door test)
+    kiosk lockers release N [N …]   open compartments and confirm each door opened (door test)
     kiosk lockers reset-coils       force every Modbus coil off (after a crash or a wiring job)
 
     kiosk lockers load --staff CARD [--pin PIN] --item ITEM    load a held item (staff)
@@ -10,12 +10,15 @@
     kiosk lockers list [--json]                                 compartments, loads, alarms
     kiosk lockers clear N                                       staff emptied / repaired N
 
-status, release and reset-coils talk to the boards only and change no locker state. The
-workflow commands run the kiosk's own locker logic (kiosk.wiring.lockers.build_lockers): they start
-as
-the kiosk does (coils off, saved state restored and squared with the sensors), act, wait for
-the doors they opened to close, and leave the state in the locker store; the code goes to
-the patron by e-mail or SMS, never to the screen.
+status only reads the boards (it works while the kiosk runs). Every command that moves a
+lock (release, reset-coils and the workflows) holds the bank as the kiosk does and is
+refused while the kiosk or another command drives it; release goes through the kiosk's own
+locker logic, so a door opened from here is on the kiosk's books (never a "door forced"
+alarm) and is confirmed by its sensor ("jammed": exit 1). The workflow commands run the
+kiosk's own locker logic (kiosk.wiring.lockers.build_lockers): they start as the kiosk does
+(coils off, saved state restored and squared with the sensors), act, wait for the doors they
+opened to close, and leave the state in the locker store; the code goes to the patron by
+e-mail or SMS, never to the screen.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from kiosk.commands.common import (
     CommandError,
     settings_from,
 )
+from kiosk.core.lockers.doors import DoorState
 from kiosk.core.lockers.lifecycle import Use
 from kiosk.core.lockers.ports import DeviceUnavailable
 from kiosk.core.lockers.service import LockerService, Refused
@@ -59,10 +63,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status = sub.add_parser("status", help="read every sensor and each board's health")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
     status.set_defaults(func=run_status)
-    release = sub.add_parser("release", help="pulse the locks of the given compartments")
+    release = sub.add_parser(
+        "release",
+        help="open compartments' locks and confirm each door opened (a door test)",
+        description="Release each lock through the kiosk's locker logic and wait for its door"
+        " sensor to read open. Refused (exit 1) while the kiosk or another command drives the"
+        ' bank. Exit 1 when a door stays shut ("jammed": the compartment goes out of service'
+        " until `kiosk lockers clear N`), 3 when a board does not answer.",
+    )
     release.add_argument("compartments", type=int, nargs="+", metavar="N", help="compartment")
+    release.add_argument("--wait", type=float, default=0.0, metavar="S",
+                         help="how long to wait for each door to open (default: the bank's "
+                         "release_timeout_s plus a few polls)")  # fmt: skip
     release.set_defaults(func=run_release)
-    reset = sub.add_parser("reset-coils", help="force every Modbus lock coil off")
+    reset = sub.add_parser(
+        "reset-coils",
+        help="force every Modbus lock coil off (refused while the kiosk drives the bank)",
+    )
     reset.set_defaults(func=run_reset)
     _register_workflows(sub)
 
@@ -135,32 +152,54 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    bank = _bank(args)
-    failed = []
-    try:
+    """Each lock through the kiosk's own logic (so the opening is on its books and a kiosk
+    started later never calls it forced), then the door sensor must see it open."""
+    with _running(args) as runner:
+        known = runner.service.compartments
         for number in args.compartments:
-            try:
-                bank.release(number)
-                print(f"compartment {number}: released")
-            except ValueError as exc:
-                raise CommandError(str(exc), EXIT_USAGE) from None
-            except DeviceUnavailable as exc:
-                failed.append(str(exc))
-    finally:
-        bank.close()
+            if number not in known:
+                raise CommandError(f"compartment {number} is not configured", EXIT_USAGE)
+        limit = args.wait or _release_deadline(runner)
+        results = [(n, _release_one(runner, n, limit)) for n in args.compartments]
+    for number, result in results:
+        print(f"compartment {number}: {result}")
+    if any(result.startswith("board") for _, result in results):
+        raise CommandError("a lock board did not answer: see `kiosk lockers status`",
+                           EXIT_UNREACHABLE)  # fmt: skip
+    failed = [str(n) for n, result in results if result != RELEASED]
     if failed:
-        raise CommandError("; ".join(failed), EXIT_UNREACHABLE)
+        raise CommandError(f"compartment(s) {', '.join(failed)} did not open")
     return 0
 
 
+RELEASED = "released, door seen open"
+
+
+def _release_deadline(runner: LockerRunner) -> float:
+    """The logic calls a door jammed after release_timeout; allow it a few polls more."""
+    return runner.service.policy.release_timeout.total_seconds() + 5 * runner.interval_s + 1.0
+
+
+def _release_one(runner: LockerRunner, number: int, seconds: float) -> str:
+    if not runner.call(lambda s, now: s.staff_release(number, now)):
+        return "board not answering: the lock was not released"
+    door = lambda s: s.compartments[number].door.state  # noqa: E731
+    if not _wait(runner, lambda s: door(s) == DoorState.RELEASED, seconds):
+        return f"did not open: no door reading within {seconds:g} s"
+    if runner.call(lambda s, _now: door(s)) == DoorState.JAMMED:
+        return (f"jammed: released but the door did not open (out of service until "
+                f"`kiosk lockers clear {number}`)")  # fmt: skip
+    return RELEASED
+
+
 def run_reset(args: argparse.Namespace) -> int:
-    bank = _bank(args)
-    try:
-        bank.reset_coils()
-    except DeviceUnavailable as exc:
-        raise CommandError(str(exc), EXIT_UNREACHABLE) from None
-    finally:
-        bank.close()
+    """Coils off, holding the bank (the logic's start-up does the same; a board that does not
+    answer is an error here, not a warning)."""
+    with _running(args) as runner:
+        try:
+            runner.call(lambda _s, _now: runner.reset_coils())
+        except DeviceUnavailable as exc:
+            raise CommandError(str(exc), EXIT_UNREACHABLE) from None
     print("all coils off")
     return 0
 

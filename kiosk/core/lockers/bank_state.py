@@ -129,6 +129,26 @@ class BankState:
         comp.door.released(now)
         return True
 
+    def staff_release(self, compartment: int, now: datetime) -> bool:
+        """A technician's door test: the door is marked released and saved *before* the
+        pulse, so an opening that follows is one the state explains (never "door forced",
+        not even for a kiosk started later); a pulse the board refused puts the door back.
+        The poll then sees it open, or calls it jammed after release_timeout. False (and a
+        board alarm) when the board cannot be reached."""
+        comp = self.compartments[compartment]
+        before = comp.door.state, comp.door.since
+        comp.door.released(now)
+        self.on_change()
+        try:
+            self.hardware.release(compartment)
+        except DeviceUnavailable as exc:
+            comp.door.state, comp.door.since = before
+            subject = f"board {exc.board}"
+            self.alarms.raise_alarm(AlarmKind.BOARD_UNAVAILABLE, subject, now, str(exc))
+            self.on_change()
+            return False
+        return True
+
     def door_already_open(self, comp: Compartment) -> bool:
         """A release on a door that was open already (forced, or left open): no opening
         will be seen, so whatever the opening triggers must happen now."""
