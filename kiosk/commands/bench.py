@@ -17,6 +17,7 @@ BENCHMARKS: tuple[str, ...] = (
     "kiosk.bench.ils_sim",
     "kiosk.telemetry.bench",
     "kiosk.bench.ui",
+    "kiosk.bench.chaos",
 )
 
 
