@@ -26,30 +26,22 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from kiosk.core.errors import LibrarySystemError
 from kiosk.core.payments.fees import (
     Allocation,
     Choice,
     FeeRules,
-    OwedFee,
     PayAll,
     PayChosen,
     allocate,
 )
-from kiosk.core.payments.records import PaymentRecord
 from kiosk.core.payments.results import (
-    ChoiceRefused,
-    NotPaid,
-    OwedFees,
     Paid,
-    PaymentResult,
     Progress,
-    SentToStaff,
 )
 from kiosk.core.receipt_delivery import InvalidEmailAddress
-from kiosk.core.vocabulary import FeeType
 from kiosk.ui.presenters.intents import (
     AccountOpened,
     Cancelled,
@@ -61,7 +53,14 @@ from kiosk.ui.presenters.intents import (
     StillHere,
     TimedOut,
 )
-from kiosk.ui.presenters.pay_receipt import ReceiptDeskLike, paid_receipt, reference_of
+from kiosk.ui.presenters.pay_receipt import ReceiptDeskLike, paid_receipt
+from kiosk.ui.presenters.pay_results import (
+    PaymentDeskPort,
+    choose_view,
+    fee_of_line,
+    outcome_view,
+    staff_line,
+)
 from kiosk.ui.presenters.pay_views import (
     PAY_INTENTS,
     PayAllChosen,
@@ -69,7 +68,6 @@ from kiosk.ui.presenters.pay_views import (
     PayChosenChosen,
     PayConfirmed,
     PayEndOfDay,
-    PayFeeLine,
     PayFeeToggled,
     PayOpened,
     PayReceiptChosen,
@@ -81,25 +79,6 @@ from kiosk.ui.presenters.views import AccountView, Screen, StaffView, UiState
 log = logging.getLogger("knygomatas.ui.pay")
 WORKING = ("terminal", "recording")
 NO_RULES = FeeRules()  # no minimum, partial payments allowed
-
-
-class PaymentDeskPort(Protocol):
-    """What the screens need of kiosk/core/payments/desk.py's PaymentDesk."""
-
-    async def owed(self, card: str, pin: str | None) -> OwedFees: ...
-
-    async def pay(
-        self,
-        card: str,
-        pin: str | None,
-        choice: Choice,
-        *,
-        on_progress: Callable[[Progress], None] | None = None,
-    ) -> PaymentResult: ...
-
-    async def end_of_day(self) -> Any: ...
-
-    def today(self) -> list[PaymentRecord]: ...
 
 
 class PayFlow:
@@ -242,7 +221,7 @@ class PayFlow:
             log.exception("payment: listing the fees failed")
             view = PayView("outcome", outcome="terminal_unavailable")
         else:
-            view = _choose_view(owed, self.rules)
+            view = choose_view(owed, self.rules)
         if self._own is not None and self._own.stage == "loading":
             self._show(view)
 
@@ -284,26 +263,10 @@ class PayFlow:
             self._show(replace(own, stage="outcome", outcome="failed"))
             return
         self.inner.send(StillHere())
-        self._show(self._outcome(own, result, card))
-
-    def _outcome(self, own: PayView, result: PaymentResult, card: str) -> PayView:
-        done = replace(own, stage="outcome", terminal_text="", progress="")
-        match result:
-            case Paid(record=record, new_balance_cents=balance):
-                reference = reference_of(record)
-                view = replace(done, outcome="paid", amount_cents=record.recorded_cents,
-                               new_balance_cents=balance, reference=reference)  # fmt: skip
-                return self._with_receipt(view, result, card)
-            case NotPaid(why=why, record=record):
-                # NotPaid.text is the desk's words for the log (English), not the bank's
-                # text alone: the patron gets our sentence in their language.
-                reference = reference_of(record) if record is not None else ""
-                return replace(done, outcome=why, reference=reference)
-            case SentToStaff(record=record):
-                return replace(done, outcome="to_staff", reference=reference_of(record))
-            case ChoiceRefused(refusal=refusal):
-                return replace(own, stage="choose", refusal=refusal.reason)
-        return replace(done, outcome="failed")
+        view = outcome_view(own, result)
+        if isinstance(result, Paid):
+            view = self._with_receipt(view, result, card)
+        self._show(view)
 
     def _with_receipt(self, view: PayView, paid: Paid, card: str) -> PayView:
         if self.receipts is None:
@@ -380,25 +343,3 @@ class PayFlow:
         if paid_or_tried:
             self.inner.send(AccountOpened())  # My account read afresh: the new balance
         self._emit()
-
-
-def _choose_view(owed: OwedFees, rules: FeeRules) -> PayView:
-    fees = tuple(
-        PayFeeLine(fee.fee_id, fee.description, str(fee.fee_type), fee.amount_cents)
-        for fee in owed.fees
-    )
-    refusal = "" if owed.total_cents > 0 else "nothing_owed"
-    return PayView("choose", fees, owed.total_cents, owed.named, refusal=refusal,
-                   minimum_cents=rules.minimum_cents)  # fmt: skip
-
-
-def staff_line(record: PaymentRecord) -> StaffPaymentLine:
-    amount = record.charged_cents if record.state == "paid" else record.amount_cents
-    return StaffPaymentLine(
-        f"{record.started_at:%H:%M}", record.library_card_masked, record.bank_card_masked,
-        amount, record.state, reference_of(record),
-    )  # fmt: skip
-
-
-def fee_of_line(line: PayFeeLine) -> OwedFee:
-    return OwedFee(line.amount_cents, FeeType(line.fee_type), line.fee_id, None, line.description)

@@ -1,7 +1,8 @@
 """My account: loans with overdue ones marked and Renew / Renew all, reservations with the
 ready ones first and where to collect them, fines with the total. When the kiosk takes card
-payments (AccountView.payment, kiosk/ui/presenters/pay_flow.py) a "Pay" button under the total
-opens the payment screen; offline it says card payment is not available instead.
+payments (AccountView.payment, kiosk/ui/presenters/pay_flow.py) a "Pay by card" button in the
+action row opens the payment screen; offline the fines column says card payment is not
+available instead.
 
 Every renewal is an intent; the answer comes back as a new AccountView whose lines say
 "Renewed" with the new date or "Not renewed" with the reason.
@@ -53,7 +54,7 @@ class AccountScreen(KioskScreen):
         self.holds = RowList(2, on_action=lambda _key: None)
         self.total = data_label(role="heading", lines=1, bold=True)
         self.fines = data_label(role="small", lines=2)
-        self.pay = KioskButton(role="primary")
+        self.pay = KioskButton(role="primary", fixed_height=False)
         self.pay.action_name = "pay"
         self.pay.bind(on_release=lambda *_: self.send(PayOpened()))
         self.pay_note = data_label(role="small", lines=2, colour="muted")
@@ -130,8 +131,10 @@ class AccountScreen(KioskScreen):
         self.pay_note.text = tr.gettext(
             "Card payment is not available while the library system is offline."
         )
-        shown = self.pay if view.payment == "offered" else self.pay_note
-        self.right_column.add_widget(shown, index=1)
+        if view.payment == "offered":
+            self.actions.add_widget(self.pay, index=1)  # before Done
+        else:
+            self.right_column.add_widget(self.pay_note, index=1)
 
     def _room(self, portrait: int, landscape: int) -> int:
         """Rows that fit: fewer in landscape, one fewer with large text (never none)."""

@@ -73,7 +73,13 @@ class PayScreen(KioskScreen):
         self.dialog = EmailDialog(on_send=self._send_email, on_cancel=self.close_email)
         self.detachable = [self.dialog, self.read, self.fees, self.payments,
                            *self.buttons.values()]  # fmt: skip
-        self.body = BoxLayout(orientation="vertical", spacing=12)
+        # Portrait: the words above the rows; landscape: the words left, the rows right.
+        self.body = flipping(spacing=28)
+        self.words = BoxLayout(orientation="vertical", spacing=8)
+        self.side = BoxLayout(orientation="vertical", spacing=12)
+        self.words_gap = BoxLayout()  # landscape: keeps the words at the top of their column
+        self.body.add_widget(self.words)
+        self.body.add_widget(self.side)
         self.actions = flipping(spacing=22, size_hint_y=None)
         for widget in (self.title, self.body, self.actions):
             self.root_panel.add_widget(widget)
@@ -85,29 +91,44 @@ class PayScreen(KioskScreen):
         self.view = view
         texts = pay_texts(view, tr)
         self.title.text = texts.title
-        self.body.clear_widgets()
+        self.words.clear_widgets()
+        self.side.clear_widgets()
         for index, label in enumerate(self.lines):
             label.text = texts.lines[index] if index < len(texts.lines) else ""
             label.colour = TONE_COLOURS[texts.tone] if index == 0 and texts.tone in (
                 Tone.GOOD, Tone.BAD) else "text"  # fmt: skip
             label.color = getattr(self.theme.palette, label.colour)
             if label.text:
-                self.body.add_widget(label)
+                self.words.add_widget(label)
         if view.stage == "choose":
             self._show_fees(view, tr)
-            self.body.add_widget(self.fees)
+            self.side.add_widget(self.fees)
         if view.stage in ("staff", "closing"):
             self._show_payments(view, tr)
-            self.body.add_widget(self.payments)
+            self.side.add_widget(self.payments)
         if view.stage == "outcome" and view.spoken_receipt and view.receipt_choices:
             self.read.text = tr.gettext("Read the receipt aloud")
-            self.body.add_widget(self.read)
-        self.body.add_widget(BoxLayout())
+            self.side.add_widget(self.read)
+        self._size_words()
+        self.side.add_widget(BoxLayout())
         self._show_actions(view, tr)
         self.dialog.prompt.text = tr.gettext("Type your e-mail address")
         self.dialog.keyboard.set_labels(tr.gettext("Delete"), tr.gettext("Clear"))
         self.dialog.cancel.text = tr.gettext("Cancel")
         self.dialog.send.text = tr.gettext("Send")
+
+    def _size_words(self) -> None:
+        """In portrait the words take the height they need and the rows the rest."""
+        shown = [c for c in self.words.children if c is not self.words_gap]
+        if not self.portrait:
+            self.words.size_hint_y = 1
+            if self.words_gap.parent is None:
+                self.words.add_widget(self.words_gap)
+            return
+        if self.words_gap.parent is not None:
+            self.words.remove_widget(self.words_gap)
+        self.words.size_hint_y = None
+        self.words.height = sum(c.height for c in shown) + 8 * max(0, len(shown) - 1)
 
     def _show_fees(self, view: PayView, tr: Texts) -> None:
         chosen, choose, remove = tr.gettext("Chosen"), tr.gettext("Choose"), tr.gettext("Remove")
@@ -118,8 +139,7 @@ class PayScreen(KioskScreen):
             if view.can_choose and fee.fee_id:
                 action = RowAction(remove if fee.chosen else choose, fee.fee_id)
             rows.append((text, action))
-        limit = 4 if self.portrait else 2
-        self.fees.show(rows, lambda n: more_items(n, tr), "", limit)
+        self.fees.show(rows, lambda n: more_items(n, tr), "", self._room(3, 1))
 
     def _show_payments(self, view: PayView, tr: Texts) -> None:
         rows = []
@@ -128,7 +148,12 @@ class PayScreen(KioskScreen):
             tone = Tone.GOOD if line.state == "paid" else Tone.WAIT
             rows.append((RowText(title, detail, state, tone), None))
         empty = tr.gettext("No card payments today.")
-        self.payments.show(rows, lambda n: more_items(n, tr), empty, 5 if self.portrait else 3)
+        self.payments.show(rows, lambda n: more_items(n, tr), empty, self._room(4, 2))
+
+    def _room(self, portrait: int, landscape: int) -> int:
+        """Rows that fit: fewer in landscape, one fewer with large text (never none)."""
+        rows = portrait if self.portrait else landscape
+        return max(1, rows - 1) if self.theme.large_text else rows
 
     def _show_actions(self, view: PayView, tr: Texts) -> None:
         names = self._actions_for(view)
@@ -184,6 +209,7 @@ class PayScreen(KioskScreen):
 
     def set_orientation(self, portrait: bool) -> None:
         super().set_orientation(portrait)
+        self._size_words()
 
     def _read(self) -> None:
         if isinstance(self.view, PayView) and self.view.spoken_receipt:
