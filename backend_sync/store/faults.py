@@ -4,10 +4,11 @@ and setting a damaged one aside for a fresh start that a technician asked for.
     classify(error)        SQLite's error -> "disk full" | "read-only" | "corrupt" | …
     StoreWatch(engine)     every failed statement reports its fault, the next commit "ok"
     check_store(path)      what `kiosk store check` prints: integrity, writability, space
+    hold_in_use(path)      the running kiosk's shared lock on <name>.in-use
     set_aside(path, now)   file, -wal and -shm renamed to <name>.corrupt-<UTC time>
-    recover(path, now)     set aside, then a fresh migrated store with the pending outbox
-                           entries that could still be read copied in (none are dropped
-                           silently: the count read and the count kept are returned)
+    recover(path, now)     refused while a kiosk holds the file; else set aside, then a
+                           fresh migrated store with the pending outbox entries that could
+                           still be read copied in (the counts read and kept are returned)
 
 What a patron was told lives in the outbox; so a store that cannot write refuses every new
 transaction (kiosk/core/circulation/visit.py: write_ahead returns None, the patron reads
@@ -17,6 +18,7 @@ starts a fresh store by itself: ``recover`` runs only when a technician says so.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sqlite3
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Engine
@@ -150,6 +153,24 @@ def _free_bytes(directory: Path) -> int | None:
         return None
 
 
+class StoreInUse(StoreError):
+    """A running kiosk holds the store: it must be stopped before the file is set aside."""
+
+
+def _in_use_file(path: Path) -> IO[bytes]:
+    return open(path.with_name(path.name + ".in-use"), "ab")
+
+
+def hold_in_use(path: str | Path) -> IO[bytes]:
+    """A shared advisory lock the running kiosk holds for its lifetime (freed by the kernel
+    when it dies, SIGKILL included); close the handle to let go."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = _in_use_file(path)
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
 def set_aside(path: str | Path, now: datetime) -> Path:
     """Rename the store and its -wal/-shm to ``<name>.corrupt-<YYYYmmddTHHMMSSZ>``; returns
     the new main file's path. Never deletes: the file is evidence and may hold entries."""
@@ -174,17 +195,25 @@ def recover(path: str | Path, now: datetime) -> Recovery:
     """Set the store aside and start a fresh one holding every pending outbox entry that
     could still be read from the old file (they are what patrons were told)."""
     path = Path(path)
-    rows = _readable_pending(path)
-    aside = set_aside(path, now)
-    engine = open_store(path)
-    kept = 0
+    claim = _in_use_file(path)
     try:
-        for row in rows:
-            with engine.begin() as db:
-                db.execute(insert(outbox).values(**row))
-            kept += 1
+        try:
+            fcntl.flock(claim, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreInUse(f"{path}: a running kiosk uses this store; stop it first") from None
+        rows = _readable_pending(path)
+        aside = set_aside(path, now)
+        engine = open_store(path)
+        kept = 0
+        try:
+            for row in rows:
+                with engine.begin() as db:
+                    db.execute(insert(outbox).values(**row))
+                kept += 1
+        finally:
+            engine.dispose()
     finally:
-        engine.dispose()
+        claim.close()
     return Recovery(aside, len(rows), kept)
 
 

@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "kiosk.commands.printer",
     "kiosk.commands.lockers",
     "kiosk.commands.sync",
+    "kiosk.commands.store",
     "kiosk.commands.privacy",
     "kiosk.commands.stats",
     "kiosk.commands.staff",

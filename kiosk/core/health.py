@@ -9,6 +9,7 @@ Summary rules (the /health ``status``):
     down      an essential device is down (the kiosk cannot serve anyone)
     degraded  any device is not ok (the kiosk serves, with something missing)
     ok        every device is ok
+The store is always essential: a kiosk that cannot record a transaction must not make one.
 No patron data ever goes into a device name, a reason or a label.
 """
 
@@ -34,6 +35,7 @@ class DeviceKind(StrEnum):
     BOOKING = "booking"
     SMTP = "smtp"
     SCANNER = "scanner"
+    STORE = "store"  # the local store (outbox): down = no transaction can be recorded
 
 
 class PaperState(StrEnum):
@@ -55,6 +57,9 @@ class SessionEnd(StrEnum):
     CANCELLED = "cancelled"
     REFUSED = "refused"
     OTHER = "other"
+
+
+ALWAYS_ESSENTIAL = frozenset({"store"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,9 @@ def summarise(devices: Iterable[DeviceHealth], essential: Collection[str] = ()) 
         if health.state is DeviceState.OK:
             continue
         reasons.append(f"{health.device}: {health.state.value}" + _detail(health.reason))
-        if health.state is DeviceState.DOWN and health.device in essential:
+        if health.state is DeviceState.DOWN and (
+            health.device in essential or health.device in ALWAYS_ESSENTIAL
+        ):
             status = DeviceState.DOWN
         elif status is DeviceState.OK:
             status = DeviceState.DEGRADED

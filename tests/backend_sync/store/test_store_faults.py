@@ -32,6 +32,9 @@ from backend_sync.store.outbox import OutboxStore
 from kiosk.core.outbox import EntryKind, EntryState, OutboxEntry
 
 CHILD = Path(__file__).with_name("full_disk_child.py")
+sys.path.insert(0, str(CHILD.parent))
+from disk_faults import damage, read_only  # noqa: E402  (a helper beside this file)
+
 NOW = datetime.fromisoformat("2026-11-20T10:00:00+02:00")
 
 
@@ -99,32 +102,6 @@ def test_a_small_tmpfs_fills_up_disk_full_then_recovers(tmp_path: Path) -> None:
         engine.dispose()
 
 
-@contextlib.contextmanager
-def read_only(directory: Path) -> Iterator[None]:
-    """The directory (and its files) read-only: a read-only remount as root (root writes
-    through chmod), chmod otherwise."""
-    files = list(directory.iterdir())
-    if os.geteuid() == 0:
-        done = subprocess.run(["mount", "--bind", "-o", "ro", str(directory), str(directory)],
-                              capture_output=True)  # fmt: skip
-        if done.returncode != 0:
-            pytest.skip("cannot make a read-only bind mount here")
-        try:
-            yield
-        finally:
-            subprocess.run(["umount", "-l", str(directory)], check=False)
-        return
-    for path in files:
-        path.chmod(0o444)
-    directory.chmod(0o555)
-    try:
-        yield
-    finally:
-        directory.chmod(0o755)
-        for path in files:
-            path.chmod(0o644)
-
-
 def test_a_read_only_store_refuses_with_the_fault_named(tmp_path: Path) -> None:
     directory = tmp_path / "data"
     db = directory / "store.sqlite"
@@ -142,14 +119,6 @@ def test_a_read_only_store_refuses_with_the_fault_named(tmp_path: Path) -> None:
     store = OutboxStore(open_store(db))
     assert [e.key for e in store.pending()] == ["k/0001"]  # nothing lost
     store.engine.dispose()
-
-
-def damage(db: Path, pages: range) -> None:
-    """Overwrite whole pages of the file with garbage (as a bad sector or a torn write)."""
-    with open(db, "r+b") as file:
-        for page in pages:
-            file.seek(page * 4096)
-            file.write(bytes((page * 37 + i) % 251 for i in range(4096)))
 
 
 def filled(db: Path, count: int) -> OutboxStore:
