@@ -2,7 +2,8 @@
 and setting a damaged one aside for a fresh start that a technician asked for.
 
     classify(error)        SQLite's error -> "disk full" | "read-only" | "corrupt" | …
-    StoreWatch(engine)     every failed statement reports its fault, the next commit "ok"
+    StoreWatch(engine)     every failed statement reports its fault, the next commit "ok";
+                           quarantine() refuses every transaction on a damaged file
     check_store(path)      what `kiosk store check` prints: integrity, writability, space
     hold_in_use(path)      the running kiosk's shared lock on <name>.in-use
     set_aside(path, now)   file, -wal and -shm renamed to <name>.corrupt-<UTC time>
@@ -76,10 +77,22 @@ class StoreWatch:
     change, not per statement."""
 
     def __init__(self, engine: Engine, report: Callable[[str | None], None]) -> None:
+        self.engine = engine
         self.report = report
         self.fault: str | None = None
         event.listen(engine, "handle_error", self._failed)
         event.listen(engine, "commit", self._committed)
+
+    def quarantine(self, fault: str) -> None:
+        """A file found damaged: no transaction begins on it any more (every write is
+        refused, so no new entry is piled on it) until a technician recovers it."""
+        self.fault = fault
+        self.report(fault)
+
+        def refuse(_connection: object) -> None:
+            raise StoreError(f"{self.engine.url.database}: the store is {fault}: refused")
+
+        event.listen(self.engine, "begin", refuse)
 
     def _failed(self, context: object) -> None:
         fault = classify(getattr(context, "original_exception", None) or Exception())

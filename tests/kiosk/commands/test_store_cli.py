@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backend_sync.store.database import open_store
+from backend_sync.store.database import StoreError, open_store
 from backend_sync.store.faults import hold_in_use
 from backend_sync.store.outbox import OutboxStore
 from kiosk.cli import main
@@ -105,3 +105,23 @@ def test_the_running_kiosk_reports_its_store_down_and_up(config, tmp_path, capsy
     assert reports[-1].state is DeviceState.OK
     release()
     outbox.engine.dispose()
+
+
+def test_a_store_damaged_inside_is_quarantined_at_start(config, tmp_path, capsys) -> None:
+    db = tmp_path / "data" / "store.sqlite"
+    add(db, 300)
+    pages = db.stat().st_size // 4096
+    damage(db, range(pages - 3, pages - 1))  # the header is fine: the store still opens
+    settings = load_settings(config)
+    outbox, _, _ = build_local_store(settings)
+    reports: list[DeviceHealth] = []
+    health = type("Health", (), {"report": lambda _self, h: reports.append(h)})()
+    release = watch_store(settings, outbox, health)
+    assert [(h.state, h.reason) for h in reports] == [(DeviceState.DOWN, "corrupt")]
+    entry = OutboxEntry("k/new", EntryKind.CHECKOUT, {"item_id": "i"}, NOW, offline=True)
+    with pytest.raises(StoreError, match="the store is corrupt: refused"):
+        outbox.add(entry)
+    release()
+    outbox.engine.dispose()
+    assert store(capsys, config, "recover", "--yes")[0] == 0
+    assert store(capsys, config, "check")[0] == 0
