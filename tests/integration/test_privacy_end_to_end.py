@@ -120,7 +120,9 @@ async def zygimantas_picks_up_from_the_locker(fleet: Fleet, kiosk: Kiosk) -> Non
     runner = kiosk.lockers
     catcher = CodeCatcher(runner.service.notifier)
     runner.service.notifier = catcher
-    staff = runner.call(lambda s, _now: s.staff_login(LOCKER_STAFF, LOCKER_STAFF_PIN))
+    staff = await asyncio.to_thread(
+        runner.call, lambda s, _now: s.staff_login(LOCKER_STAFF, LOCKER_STAFF_PIN)
+    )
     started = await asyncio.to_thread(
         runner.call, lambda s, now: s.start_load(staff, HELD_FOR_USAS, now)
     )

@@ -29,7 +29,7 @@ password = "demo"
 institution = "AVB"
 location = "ABONEMENTAS"
 encoding = "utf-8"
-timeout_s = 2.0
+timeout_s = 10.0
 keepalive_s = 0
 """,
         encoding="utf-8",
