@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 
 from backend_sync.lockers import schema as t
 from backend_sync.store.database import CACHE_KIB
+from backend_sync.store.private_files import private_sqlite
 from backend_sync.store.retention import truncate_wal
 
 LOAD_FIELDS = (
@@ -52,7 +53,7 @@ def _on_connect(dbapi_connection: Any, _record: object) -> None:
 
 def open_engine(path: str | Path) -> Engine:
     try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(path)  # 0600, and so its -wal/-shm (docs/reliability.md)
         engine = create_engine(f"sqlite:///{path}")
         event.listen(engine, "connect", _on_connect)
         with engine.begin() as db:

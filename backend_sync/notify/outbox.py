@@ -50,6 +50,7 @@ from sqlalchemy.exc import DBAPIError
 from backend_sync.notify.message import OutgoingMail, build_message
 from backend_sync.notify.smtp_sender import MailError, SmtpSender
 from backend_sync.store.database import CACHE_KIB
+from backend_sync.store.private_files import private_sqlite
 from backend_sync.store.retention import truncate_wal
 
 log = logging.getLogger(__name__)
@@ -217,7 +218,7 @@ class MailStoreError(Exception):
 def open_mail_store(path: Path) -> Engine:
     """The engine on the mail outbox file, created (or brought up to date) when opened."""
     try:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(path)  # 0600 with its -wal/-shm: it holds e-mail addresses
         engine = create_engine(f"sqlite:///{path}")
         event.listen(engine, "connect", _sqlite_pragmas)
         metadata.create_all(engine)

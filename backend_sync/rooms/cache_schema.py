@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 from backend_sync.store.database import CACHE_KIB
+from backend_sync.store.private_files import private_sqlite
 
 metadata = MetaData()
 locations_t = Table(
@@ -89,7 +90,7 @@ checkins_t = Table(
 
 
 def open_engine(path: str | Path) -> Engine:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite(path)  # 0600 with its -wal/-shm: bookings name patrons
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")

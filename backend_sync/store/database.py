@@ -22,6 +22,8 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+from backend_sync.store.private_files import private_sqlite
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_S = 30.0
 
@@ -38,6 +40,10 @@ def open_store(path: str | Path, *, migrate: bool = True) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"{path.parent}: cannot create the data directory: {exc}") from None
+    try:
+        private_sqlite(path)  # 0600 before SQLite makes it (and its -wal/-shm) 0644
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the store: {exc}") from None
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
