@@ -33,6 +33,38 @@ class DataElement:
 
 def parse_elements(memory: bytes) -> list[DataElement]:
     """Split memory into data elements; raises UnknownTagFormat on a malformed chain."""
+    return _parse(memory)[0]
+
+
+def is_clean_chain(memory: bytes) -> bool:
+    """True when ``memory`` is an ISO 28560-2 element chain and nothing else: it opens with
+    the primary item id (OID 1) and parses to its terminator; no element is empty, repeated
+    or full of zero bytes; every offset's filler is zero; one fill value (00 or FF) follows.
+    Tells a 28560-2 tag from an ISO 28560-3 block, damaged or not (whose item text, CRC and
+    ISIL read as odd elements after the short one a 0x11 first byte makes), and from a
+    half-rewritten tag."""
+    if not memory or (memory[0] & 0x0F) != 1 or memory[0] == _PADDING_PRECURSOR:
+        return False
+    try:
+        elements, end = _parse(memory, zero_filler=True)
+    except UnknownTagFormat:
+        return False
+    if any(not element.data or _zero_run(element) for element in elements):
+        return False
+    if len({element.oid for element in elements}) < len(elements):  # each OID at most once
+        return False
+    return len(set(memory[end:]) - {0x00}) == 0 or set(memory[end + 1 :]) <= {0xFF}
+
+
+def _zero_run(element: DataElement) -> bool:
+    """What an element that swallowed empty memory holds, not what an encoder writes: NULs or
+    '@' padding inside text, a bitmap of nothing, an integer beyond 38 digits (16 bytes)."""
+    if element.compaction == INTEGER:
+        return len(element.data) > 16
+    return b"\x00\x00" in element.data
+
+
+def _parse(memory: bytes, *, zero_filler: bool = False) -> tuple[list[DataElement], int]:
     elements = []
     pos = 0
     while pos < len(memory) and memory[pos] != 0x00:
@@ -53,7 +85,9 @@ def parse_elements(memory: bytes) -> list[DataElement]:
             raise UnknownTagFormat(f"data element at byte {pos} runs past the memory")
         elements.append(DataElement(oid, (precursor >> 4) & 0x07, memory[pos : pos + length]))
         pos += length + offset
-    return elements
+        if zero_filler and any(memory[pos - offset : pos]):
+            raise UnknownTagFormat(f"filler bytes before byte {pos} are not zero")
+    return elements, pos
 
 
 def _byte_at(memory: bytes, pos: int) -> int:

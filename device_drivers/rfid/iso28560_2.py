@@ -10,13 +10,17 @@ Pure: bytes in, ``ItemData`` out, and back. The first element must be the primar
     OID 4  set information      digits: parts in set, then part number, each half the digits
     OID 5  type of usage        application-defined byte: class nibble | sub-qualifier nibble
 
-Other elements are skipped. Tags that do not begin with OID 1 are not this model.
+Other elements are skipped. Not this model: tags that do not begin with OID 1, bytes after
+the terminator that are not one fill value (00 or FF), and memory laid out as an ISO 28560-3
+basic block (iso28560_3.looks_like). A 28560-3 tag begins ``11 01 01`` (version|usage,
+parts, part), which reads as a complete element "item id 1": never to be taken for one.
 """
 
 from __future__ import annotations
 
 from device_drivers.rfid import isil_compaction, iso15962
-from device_drivers.rfid.iso28560_3 import reverse_blocks
+from device_drivers.rfid.iso28560_3 import has_valid_crc, reverse_blocks
+from device_drivers.rfid.iso28560_3 import looks_like as looks_like_28560_3
 from device_drivers.rfid.tag_data import BlockOrder, ItemData, UnknownTagFormat, is_blank
 
 DSFID = 0x06
@@ -26,6 +30,8 @@ PRIMARY_ITEM_ID, CONTENT_PARAMETER, OWNER_LIBRARY, SET_INFO, TYPE_OF_USAGE = 1, 
 def decode(memory: bytes) -> ItemData:
     if is_blank(memory):
         raise UnknownTagFormat("blank tag")
+    if has_valid_crc(memory):
+        raise UnknownTagFormat("an ISO 28560-3 basic block (its CRC holds), not ISO 28560-2")
     orders: list[tuple[BlockOrder, bytes]] = [("normal", bytes(memory))]
     if len(memory) % 4 == 0:
         orders.append(("reversed", reverse_blocks(memory)))
@@ -41,6 +47,10 @@ def decode(memory: bytes) -> ItemData:
 def _decode_elements(memory: bytes, order: BlockOrder) -> ItemData:
     if not memory or (memory[0] & 0x0F) != PRIMARY_ITEM_ID:
         raise UnknownTagFormat("first data element is not the primary item id")
+    if not iso15962.is_clean_chain(memory):
+        raise UnknownTagFormat("bytes after the data elements' end (not an element chain)")
+    if looks_like_28560_3(memory):  # a chain ending before byte 19 leaves the CRC field 0
+        raise UnknownTagFormat("laid out as an ISO 28560-3 basic block, not ISO 28560-2")
     elements = {}
     for element in iso15962.parse_elements(memory):
         elements.setdefault(element.oid, element)
@@ -48,6 +58,11 @@ def _decode_elements(memory: bytes, order: BlockOrder) -> ItemData:
     item_id = iso15962.decode_string(item.compaction, item.data)
     if not item_id or not item_id.isprintable():
         raise UnknownTagFormat("primary item id is empty or not printable")
+    if item.compaction == iso15962.INTEGER and len(item.data) > 16:  # over 38 digits
+        raise UnknownTagFormat(f"integer item id of {len(item.data)} bytes: not an identifier")
+    if item.compaction in (iso15962.FIVE_BIT, iso15962.SIX_BIT) and "@" in item_id:
+        # value 0 of the 5/6-bit alphabets: what zero bytes decode to, not an identifier
+        raise UnknownTagFormat(f"primary item id {item_id[:20]!r} holds the zero symbol @")
     parts_in_set, part_number = _set_info(elements.get(SET_INFO))
     return ItemData(
         model="iso28560-2",

@@ -7,19 +7,32 @@ Basic block (34 bytes; a "truncated" 32-byte tag drops the last two ISIL bytes):
     byte  1      set: number of parts in the item (m)
     byte  2      set: ordinal part number (n)          "part n of m"
     bytes 3-18   primary item identifier, NUL-padded
-    bytes 19-20  CRC-16/CCITT-FALSE, low byte first, over bytes 0-18 + 21-33
+    bytes 19-20  CRC-16/CCITT-FALSE, low byte first (some encoders: high byte first),
+                 over bytes 0-18 + 21-33
     bytes 21-33  owner library ISIL without its hyphen, NUL-padded
     bytes 34-    optional blocks: LEN | ID (2, LE) | XOR check | payload; LEN 0 ends them
 
-Readers deliver the memory either as written or with every 4-byte block reversed, and
-vendors disagree on the nibble order of byte 0: the decoder accepts all of them, uses the CRC
-as the arbiter, and reports which order it found. Must never guess an item from bytes whose
-CRC fails in every order (unless the caller explicitly asks to see a damaged tag).
+Readers deliver the memory either as written or with every 4-byte block reversed, vendors
+disagree on the nibble order of byte 0, and some encoders store the CRC high byte first: the
+decoder accepts all of them, uses the CRC as the arbiter, and reports which orders it found.
+Must never guess an item from bytes whose CRC fails in every order, unless the caller asks to
+see a damaged tag (``allow_bad_crc``: the fields with ``crc_valid=False``; circulation refuses
+such an item). A basic block with an empty item id is an unprogrammed tag (UnprogrammedTag),
+never an item, and never handed to the ISO 28560-2 decoder (whose reading of ``11 01 01`` is
+an item "1"). An ISO 28560-2 element chain is never shown as a damaged 28560-3 tag.
 """
 
 from __future__ import annotations
 
-from device_drivers.rfid.tag_data import BlockOrder, ItemData, UnknownTagFormat, is_blank
+from device_drivers.rfid import iso15962
+from device_drivers.rfid.tag_data import (
+    BlockOrder,
+    CrcOrder,
+    ItemData,
+    UnknownTagFormat,
+    UnprogrammedTag,
+    is_blank,
+)
 
 BASIC_LEN = 34
 TRUNCATED_LEN = 32
@@ -49,42 +62,94 @@ def basic_block_crc(memory: bytes) -> int:
     return crc16_ccitt_false(basic[:19] + basic[21:BASIC_LEN])
 
 
-def _crc_matches(memory: bytes) -> bool:
-    return basic_block_crc(memory) == memory[19] | (memory[20] << 8)
+def stored_crc_order(memory: bytes) -> CrcOrder | None:
+    """How bytes 19-20 hold the CRC of this (block-order normalised) memory, or None."""
+    crc = basic_block_crc(memory)
+    if crc == memory[19] | (memory[20] << 8):
+        return "lsb-first"
+    if crc == memory[20] | (memory[19] << 8):
+        return "msb-first"
+    return None
+
+
+def has_valid_crc(memory: bytes) -> bool:
+    """The basic block's CRC holds in either block order and either CRC byte order."""
+    if len(memory) < TRUNCATED_LEN:
+        return False
+    return any(stored_crc_order(candidate) for _, candidate in _orders(memory))
+
+
+def looks_like(memory: bytes) -> bool:
+    """Laid out as an ISO 28560-3 basic block in this very order, CRC or not: a version-1
+    nibble, item id and ISIL fields that are text (at least one set) and a CRC field that
+    is set. What the ISO 28560-2 decoder refuses to read as its
+    own (a damaged tag's set bytes may say anything, so they are not asked)."""
+    if len(memory) < TRUNCATED_LEN or is_blank(memory) or not any(memory[19:21]):
+        return False
+    return _signature(memory, whole_set=False)
+
+
+def _signature(memory: bytes, *, whole_set: bool = True) -> bool:
+    if VERSION not in (memory[0] >> 4, memory[0] & 0x0F):
+        return False
+    if whole_set and memory[2] > memory[1]:  # damaged tags may break this; -2 tags mostly do
+        return False
+    try:
+        fields = (_text(memory[3:19], "item"), _text(memory[21:BASIC_LEN], "isil"))
+    except UnknownTagFormat:
+        return False
+    return any(fields)
+
+
+def _orders(memory: bytes) -> list[tuple[BlockOrder, bytes]]:
+    orders: list[tuple[BlockOrder, bytes]] = [("normal", bytes(memory))]
+    if len(memory) % 4 == 0:
+        orders.append(("reversed", reverse_blocks(memory)))
+    return orders
 
 
 def decode(memory: bytes, *, allow_bad_crc: bool = False) -> ItemData:
-    """Decode tag memory (32 bytes or more). Raises UnknownTagFormat when it is not this model.
+    """Decode tag memory (32 bytes or more). Raises UnknownTagFormat when it is not this model,
+    UnprogrammedTag when it is this model without an item id.
 
-    ``allow_bad_crc`` shows a damaged tag's fields with ``crc_valid=False`` (for technicians);
-    circulation never sets it.
+    ``allow_bad_crc`` shows a damaged tag's fields with ``crc_valid=False``; circulation
+    refuses such an item (the pad reports it as damaged).
     """
     if len(memory) < TRUNCATED_LEN:
         raise UnknownTagFormat(f"{len(memory)} bytes: an ISO 28560-3 basic block needs 32")
     if is_blank(memory):
         raise UnknownTagFormat("blank tag")
-    orders: list[tuple[BlockOrder, bytes]] = [("normal", bytes(memory))]
-    if len(memory) % 4 == 0:
-        orders.append(("reversed", reverse_blocks(memory)))
+    orders = _orders(memory)
     problems = []
     for order, candidate in orders:
-        if not _crc_matches(candidate):
+        crc_order = stored_crc_order(candidate)
+        if crc_order is None:
             problems.append(f"{order}: CRC mismatch")
             continue
         try:
-            return _fields(candidate, order, crc_valid=True)
+            return _fields(candidate, order, crc_valid=True, crc_order=crc_order)
+        except UnprogrammedTag:
+            raise
         except UnknownTagFormat as exc:
             problems.append(f"{order}: {exc}")
     if allow_bad_crc:
+        if any(iso15962.is_clean_chain(candidate) for _, candidate in orders):
+            raise UnknownTagFormat("an ISO 28560-2 element chain, not a damaged ISO 28560-3 tag")
         for order, candidate in orders:
+            if not _signature(candidate, whole_set=False):
+                continue
             try:
-                return _fields(candidate, order, crc_valid=False)
+                return _fields(candidate, order, crc_valid=False, crc_order=None)
+            except UnprogrammedTag:
+                raise
             except UnknownTagFormat:
                 continue
     raise UnknownTagFormat("ISO 28560-3 rejected (" + ", ".join(problems) + ")")
 
 
-def _fields(memory: bytes, order: BlockOrder, *, crc_valid: bool) -> ItemData:
+def _fields(
+    memory: bytes, order: BlockOrder, *, crc_valid: bool, crc_order: CrcOrder | None
+) -> ItemData:
     high, low = memory[0] >> 4, memory[0] & 0x0F
     if high == VERSION:
         nibble_order, usage = "version-high", low
@@ -93,9 +158,13 @@ def _fields(memory: bytes, order: BlockOrder, *, crc_valid: bool) -> ItemData:
     else:
         raise UnknownTagFormat(f"byte 0 is {memory[0]:#04x}: no version-1 nibble")
     item_id = _text(memory[3:19], "primary item identifier")
-    if not item_id:
-        raise UnknownTagFormat("empty primary item identifier")
     isil = _text(memory[21:BASIC_LEN], "owner library")
+    if not item_id:
+        if crc_valid or isil:  # a bad CRC over nothing but a header is no evidence of a tag
+            raise UnprogrammedTag(
+                "iso28560-3", isil, crc_valid=crc_valid, block_order=order, crc_order=crc_order
+            )
+        raise UnknownTagFormat("empty primary item identifier and owner library")
     return ItemData(
         model="iso28560-3",
         primary_item_id=item_id,
@@ -107,6 +176,7 @@ def _fields(memory: bytes, order: BlockOrder, *, crc_valid: bool) -> ItemData:
         block_order=order,
         nibble_order=nibble_order,
         extensions=_extensions(memory[BASIC_LEN:]),
+        crc_order=crc_order,
     )
 
 
@@ -159,7 +229,8 @@ def encode(item: ItemData) -> bytes:
     memory = bytearray(bytes([byte0, item.parts_in_set, item.part_number]) + item_id)
     memory += b"\x00\x00" + isil
     crc = basic_block_crc(bytes(memory))
-    memory[19:21] = bytes([crc & 0xFF, crc >> 8])
+    low_first = item.crc_order != "msb-first"
+    memory[19:21] = bytes([crc & 0xFF, crc >> 8] if low_first else [crc >> 8, crc & 0xFF])
     for block_id, payload_hex in item.extensions:
         memory += _extension_block(block_id, bytes.fromhex(payload_hex))
     if item.extensions:

@@ -55,6 +55,15 @@ class SecurityState:
                 "state": self.words()}  # fmt: skip
 
 
+def damaged_words(item: ItemData) -> str:
+    """What staff need to find a damaged tag's item: the fields it still holds."""
+    owner = f" of {item.owner_library}" if item.owner_library else ""
+    return (
+        f"the tag's CRC fails (damaged or half-written); it says item {item.primary_item_id!r}"
+        f"{owner}, part {item.part_number} of {item.parts_in_set}"
+    )
+
+
 class LibraryTags:
     def __init__(
         self,
@@ -84,6 +93,8 @@ class LibraryTags:
             item = self._decode_whole_memory(sighting, len(memory))
             if item is None:
                 return TagRead(sighting.uid, "foreign", problem=str(exc))
+        if item.crc_valid is False:  # never an item: circulation refuses it, security stays on
+            return TagRead(sighting.uid, "damaged", problem=damaged_words(item))
         return TagRead(sighting.uid, "item", item=item)
 
     def _decode_whole_memory(self, sighting: TagSighting, read: int) -> ItemData | None:

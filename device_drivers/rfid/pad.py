@@ -24,7 +24,7 @@ from typing import Literal
 
 from device_drivers.rfid.tag_data import ItemData
 
-TagKind = Literal["item", "unreadable", "foreign"]
+TagKind = Literal["item", "unreadable", "foreign", "damaged"]  # damaged: CRC fails
 
 
 @dataclass(frozen=True)
@@ -155,17 +155,20 @@ class PadContents:
     unreadable: tuple[TagRead, ...]
     foreign: tuple[TagRead, ...]
     incomplete: tuple[IncompleteSet, ...]
+    damaged: tuple[TagRead, ...] = ()
 
     @property
     def ready(self) -> bool:
         """Every tag is a readable library item and every set is whole."""
-        return bool(self.items) and not (self.unreadable or self.foreign or self.incomplete)
+        blocked = self.unreadable or self.foreign or self.incomplete or self.damaged
+        return bool(self.items) and not blocked
 
     @property
     def problems(self) -> tuple[str, ...]:
         lines = [s.message for s in self.incomplete]
         lines += [f"tag {t.uid} could not be read: {t.problem}" for t in self.unreadable]
         lines += [f"tag {t.uid} is not a library item tag: {t.problem}" for t in self.foreign]
+        lines += [f"tag {t.uid} is damaged: {t.problem}" for t in self.damaged]
         return tuple(lines)
 
 
@@ -177,4 +180,5 @@ def contents(reads: Iterable[TagRead]) -> PadContents:
         unreadable=tuple(r for r in reads if r.kind == "unreadable"),
         foreign=tuple(r for r in reads if r.kind == "foreign"),
         incomplete=incomplete_sets(r.item for r in items if r.item is not None),
+        damaged=tuple(r for r in reads if r.kind == "damaged"),
     )

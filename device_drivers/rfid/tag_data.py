@@ -7,12 +7,13 @@ reader. ISO 28560-1 defines the elements; -2 and -3 are two encodings of them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Model = Literal["iso28560-3", "iso28560-2"]
 BlockOrder = Literal["normal", "reversed"]
 NibbleOrder = Literal["version-high", "version-low"]
+CrcOrder = Literal["lsb-first", "msb-first"]
 
 
 class TagDataError(Exception):
@@ -21,6 +22,40 @@ class TagDataError(Exception):
 
 class UnknownTagFormat(TagDataError):
     """Blank, foreign (3M, Bibliotheca proprietary …) or corrupted: not a known library model."""
+
+
+class UnprogrammedTag(UnknownTagFormat):
+    """A library data model with no primary item id: a blank or half-programmed tag that an
+    encoder gave only its owner library. Not an item; says whose tag it is."""
+
+    def __init__(
+        self,
+        model: Model,
+        owner_library: str,
+        *,
+        crc_valid: bool | None,
+        block_order: BlockOrder = "normal",
+        crc_order: CrcOrder | None = None,
+    ) -> None:
+        owner = f" of {owner_library}" if owner_library else ""
+        super().__init__(f"unprogrammed {model} tag{owner}: no primary item id")
+        self.model = model
+        self.owner_library = owner_library
+        self.crc_valid = crc_valid
+        self.block_order = block_order
+        self.crc_order = crc_order
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "model": self.model,
+            "unprogrammed": True,
+            "primary_item_id": "",
+            "owner_library": self.owner_library,
+            "crc_valid": self.crc_valid,
+            "block_order": self.block_order,
+            "crc_order": self.crc_order,
+            "problem": str(self),
+        }
 
 
 @dataclass(frozen=True)
@@ -37,6 +72,8 @@ class ItemData:
     block_order: BlockOrder = "normal"
     nibble_order: NibbleOrder = "version-high"
     extensions: tuple[tuple[int, str], ...] = ()  # optional blocks: (block id, payload hex)
+    # ISO 28560-3: how the CRC bytes were stored (reported, not part of the item's identity)
+    crc_order: CrcOrder | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -50,10 +87,12 @@ def decode_tag(
 ) -> ItemData:
     """Decode tag memory with the named model, or choose one ("auto").
 
-    "auto" follows the tag's DSFID when the reader gave one that names a model, else tries
-    ISO 28560-3 (its CRC is the arbiter) and then ISO 28560-2. A tag laid out like 28560-3
-    whose CRC fails is damaged, not a 28560-2 tag. Raises UnknownTagFormat when no model
-    accepts the bytes: never a misread item.
+    "auto" follows the tag's DSFID when the reader gave one that names a model; else, in this
+    order: an ISO 28560-3 block whose CRC holds (any block/CRC order); a clean ISO 28560-2
+    element chain; an ISO 28560-3 block whose CRC fails (returned with ``crc_valid=False``:
+    a damaged tag, which circulation refuses). A 28560-3 block without an item id raises
+    UnprogrammedTag (with its owner library). Raises UnknownTagFormat when no model accepts
+    the bytes: never a misread item. docs/rfid.md, "Which tag is which", has the table.
     """
     # Imported here so each model module can import ItemData without a cycle.
     from device_drivers.rfid import iso28560_2, iso28560_3
@@ -64,26 +103,26 @@ def decode_tag(
         model = DSFID_MODELS[dsfid]
     match model:
         case "iso28560-3":
-            return iso28560_3.decode(memory)
+            return iso28560_3.decode(memory, allow_bad_crc=True)
         case "iso28560-2":
             return iso28560_2.decode(memory)
     try:
         return iso28560_3.decode(memory)
+    except UnprogrammedTag:
+        raise
     except UnknownTagFormat as exc:
         first = str(exc)
     try:
-        damaged = iso28560_3.decode(memory, allow_bad_crc=True)
-    except UnknownTagFormat:
-        damaged = None
-    if damaged is not None:
-        raise UnknownTagFormat(
-            "ISO 28560-3 layout but the CRC fails in every block order "
-            "(an ISO 28560-2 tag is read with its DSFID 0x06 or model iso28560-2)"
-        )
-    try:
         return iso28560_2.decode(memory)
     except UnknownTagFormat as exc:
-        raise UnknownTagFormat(f"not a known library data model ({first}; {exc})") from None
+        second = str(exc)
+    try:
+        return iso28560_3.decode(memory, allow_bad_crc=True)
+    except UnprogrammedTag:
+        raise
+    except UnknownTagFormat:
+        pass
+    raise UnknownTagFormat(f"not a known library data model ({first}; {second})")
 
 
 def is_blank(memory: bytes) -> bool:

@@ -23,7 +23,7 @@ from device_drivers.rfid.interface import (
 from device_drivers.rfid.library_tags import LibraryTags, SecurityPair
 from device_drivers.rfid.pad import PadTracker, TagRead
 from device_drivers.rfid.pad_monitor import PadMonitor
-from device_drivers.rfid.tag_data import ItemData, TagDataError, decode_tag
+from device_drivers.rfid.tag_data import ItemData, TagDataError, UnprogrammedTag, decode_tag
 from kiosk.commands.common import (
     EXIT_REFUSED,
     EXIT_UNREACHABLE,
@@ -46,14 +46,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "decode",
         help="decode tag memory given as hex; print one JSON object",
         description='Decode tag memory. Prints the item as JSON, or {"error": …} and exits 1 '
-        "for a tag that is not a known library data model.",
+        "for a tag that is not a known library data model. The JSON says which model, block "
+        "order (block_order), nibble order and, for ISO 28560-3, CRC byte order (crc_order) "
+        "it found, and crc_valid: a damaged ISO 28560-3 tag is shown with crc_valid false (the "
+        "kiosk refuses it); a blank or half-programmed one with unprogrammed true and its "
+        "owner library.",
     )
     decode.add_argument("hex", metavar="HEX", help="tag memory from block 0, as hex")
     decode.add_argument("--model", choices=MODEL_CHOICES, default="auto", help="data model")
     decode.add_argument(
         "--ignore-crc",
         action="store_true",
-        help="ISO 28560-3: show the fields of a tag whose CRC fails (crc_valid false)",
+        help="ISO 28560-3: show the fields of a tag whose CRC fails (crc_valid false); now "
+        "the default, kept for scripts",
     )
     decode.set_defaults(func=run_decode)
     encode = sub.add_parser(
@@ -112,6 +117,9 @@ def run_decode(args: argparse.Namespace) -> int:
             item = iso28560_3.decode(memory, allow_bad_crc=True)
         else:
             item = decode_tag(memory, args.model)
+    except UnprogrammedTag as exc:
+        print(json.dumps(exc.to_json(), ensure_ascii=False))
+        return 0
     except TagDataError as exc:
         print(json.dumps({"error": str(exc)}, ensure_ascii=False))
         return EXIT_REFUSED

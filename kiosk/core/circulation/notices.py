@@ -55,6 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "item.staff_bin": ("This item needs a librarian.", "Please leave it in the staff bin."),
     "item.renew_refused": ("This item could not be renewed.", DESK),
     "item.unreadable_tag": ("One tag on the pad could not be read.", STAFF),
+    "item.damaged_tag": ("This tag is damaged.", "Please give the item to staff."),
     "offline.out_of_service": ("Sorry, this kiosk cannot reach the library system now.", DESK),
     "offline.no_checkouts": ("Borrowing is not possible while the library system is offline.", ""),
     "offline.checkout_cap": ("No more items can be borrowed while offline.", ""),

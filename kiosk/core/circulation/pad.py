@@ -42,7 +42,8 @@ class PadItem:
 
 @dataclass(frozen=True)
 class PadProblem:
-    """A tag that is not a readable library item: ``kind`` is "unreadable" or "foreign"."""
+    """A tag that is not a readable library item: ``kind`` is "unreadable", "foreign" or
+    "damaged" (its data fails its CRC: refused, given to staff)."""
 
     uid: str
     kind: str

@@ -77,6 +77,8 @@ class VisitWork:
         ready, incomplete = arrivals.take(self.visit, items)
         for item in ready:
             self.submit(item.item_id, item.uids, activity)
+        if any(problem.kind == "damaged" for problem in problems):  # never borrowed or
+            return Notice("item.damaged_tag")  # returned: its security stays as it is
         if problems:
             return Notice("item.unreadable_tag")
         return Notice("item.incomplete_set") if incomplete else None

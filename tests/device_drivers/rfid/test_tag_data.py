@@ -25,8 +25,9 @@ def test_dsfid_names_the_model() -> None:
 def test_damaged_ddm_tag_is_not_read_as_the_other_model() -> None:
     memory = bytearray(iso28560_3.encode(DDM))
     memory[8] ^= 0x04
-    with pytest.raises(UnknownTagFormat, match="CRC fails"):
-        decode_tag(bytes(memory))
+    damaged = decode_tag(bytes(memory))
+    assert (damaged.model, damaged.crc_valid) == ("iso28560-3", False)
+    assert damaged.primary_item_id == "30108" + chr(ord("5") ^ 0x04) + "6677"
 
 
 def test_blank_tag() -> None:
@@ -47,4 +48,5 @@ def test_arbitrary_bytes_raise_only_the_typed_error(
     except UnknownTagFormat:
         return
     assert item.model in ("iso28560-3", "iso28560-2")
-    assert item.crc_valid is not False  # circulation never sees a tag whose CRC failed
+    # a failed CRC is always said (the pad reports the tag as damaged; circulation refuses it)
+    assert item.crc_valid is not False or item.model == "iso28560-3"
