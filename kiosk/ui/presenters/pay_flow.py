@@ -118,8 +118,10 @@ class PayFlow:
 
     def state(self) -> UiState:
         if self._own is not None:
+            # The core's idle timer runs the payment screens while its visit lasts; after it
+            # (a payment that ended after a time-out) the app's own countdown clears them.
             inner = self.inner.state()
-            return UiState(Screen.PAY, self._own, core_timed=True, warning_s=inner.warning_s)
+            return UiState(Screen.PAY, self._own, inner.core_timed, inner.warning_s)
         return self._offering(self.inner.state())
 
     def subscribe(self, listener: Listener) -> None:

@@ -80,7 +80,8 @@ class Inner:
     """The patron session port as the flow sees it: a state, listeners, intents."""
 
     def __init__(self) -> None:
-        self.current = UiState(Screen.ACCOUNT, AccountView("Ona", fines=(FineLine("Metai", 470),)))
+        fines = (FineLine("Metai", 470),)
+        self.current = UiState(Screen.ACCOUNT, AccountView("Ona", fines=fines), core_timed=True)
         self.sent: list = []
         self.listeners: list = []
 
@@ -310,6 +311,9 @@ def test_the_visit_cannot_end_while_the_terminal_has_the_card() -> None:
     assert flow.port.state().screen is Screen.PAY  # the outcome is still shown when it comes
     flow.tap(StillHere())
     assert flow.view.outcome == "paid"
+    assert not flow.port.state().core_timed  # the app's own countdown clears it, not the core
+    flow.tap(TimedOut())
+    assert flow.port.state().screen is Screen.ATTRACT
 
 
 def test_a_timed_out_visit_leaves_no_payment_on_screen() -> None:
