@@ -1,7 +1,9 @@
 """Structured logging: one JSON object a line when stderr is not a terminal, with the kiosk id.
 
-Never a PIN or password: SIP2 secrets are blanked by a filter on every handler, as a safety net
-behind the callers, who log redacted messages in the first place.
+Never a PIN, password or full card number: SIP2 secrets are blanked and SIP2 card numbers
+masked by a filter on every handler, as a safety net behind the callers, who log redacted
+messages in the first place. [log] level is the root logger's level; the touch app keeps it
+(kiosk/ui/boot.py stops Kivy from resetting it). Known-normal warnings are shown as INFO.
 """
 
 from __future__ import annotations
@@ -29,10 +31,33 @@ class RedactingFilter(logging.Filter):
 
 class ChattyLibraryFilter(logging.Filter):
     """python-escpos logs "Network printer enabled" on the root logger for every job and
-    status probe; below WARNING that is noise in a kiosk's journal."""
+    status probe, and aiosmtpd (the demo's mail catcher) a handful of lines for every
+    connection, the health probe's included; below WARNING that is noise in a kiosk's
+    journal."""
+
+    CHATTY = ("/escpos/", "/aiosmtpd/")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.WARNING or "/escpos/" not in record.pathname
+        return record.levelno >= logging.WARNING or not any(
+            part in record.pathname for part in self.CHATTY
+        )
+
+
+# Warnings that describe a normal state, not a problem: shown at INFO (and so hidden at [log]
+# level = "warning"). A replay pass stops at an entry the live session still owns, by design.
+NORMAL_OUTCOMES = ("outbox replay stopped: waiting for the live transaction",)
+
+
+class NormalOutcomeFilter(logging.Filter):
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and record.getMessage().startswith(NORMAL_OUTCOMES):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            return self.level <= logging.INFO
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -67,6 +92,7 @@ def configure_logging(level: str = "info", fmt: str = "auto", kiosk_id: str = "k
             logging.Formatter(f"%(asctime)s {kiosk_id} %(levelname)s %(name)s: %(message)s")
         )
     handler.addFilter(ChattyLibraryFilter())
+    handler.addFilter(NormalOutcomeFilter(logging.getLevelName(level.upper())))
     handler.addFilter(RedactingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -43,9 +43,19 @@ def configure_kivy(ui: UiSection, kivy_home: Path, *, headless: bool = False) ->
     os.environ["KIVY_METRICS_DENSITY"] = "1"
     if ui.display and "DISPLAY" not in os.environ:
         os.environ["DISPLAY"] = ui.display
+    # Kivy's default log mode puts the root logger at NOTSET (everything, debug included, past
+    # [log] level), adds its own handlers and replaces sys.stderr; in PYTHON mode it leaves the
+    # root logger to kiosk/logs.py. Level and handlers are put back besides, in case Kivy was
+    # imported earlier in another mode.
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")  # its own start-up lines too
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     from kivy.config import Config
     from kivy.logger import Logger
 
+    root.setLevel(level)
+    root.handlers[:] = handlers
     # Kivy's start-up chatter stays out of the kiosk's JSON log unless it is a problem.
     Logger.setLevel(logging.WARNING)
 

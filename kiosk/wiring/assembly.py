@@ -356,6 +356,13 @@ async def _start_monitoring(
     status_client = library_from(kiosk.settings)
     stack.push_async_callback(status_client.close)
     probes = _probes(kiosk, status_client, asyncio.get_running_loop())
+    if kiosk.settings.rooms is not None:  # /health asks the booking system, as `kiosk monitor`
+        from kiosk.telemetry.probes import booking_probe
+        from kiosk.wiring.rooms import libcal_client_from
+
+        booking = libcal_client_from(kiosk.settings, retries=0)  # a probe answers at once
+        stack.callback(booking.close)
+        probes.append(booking_probe(booking))
     monitoring.poller.probes.extend(_fanned(probes, monitoring.telemetry, kiosk.health))
     await asyncio.to_thread(monitoring.start)
     # stopped off the loop: a probe may be waiting for the loop (the ILS status)

@@ -23,7 +23,8 @@ def test_redact_sip2_blanks_pin_and_passwords() -> None:
     login = "9300CNkiosk1|COs3cret|CPABONEMENTAS|AY0AZF00D"
     patron = "6300020261125    143000          AOAVB|AALT1001|AC|AD1234|"
     assert "s3cret" not in redact_sip2(login) and "|CO***" in redact_sip2(login)
-    assert "1234" not in redact_sip2(patron).split("AALT1001")[1]
+    assert "1234" not in redact_sip2(patron).split("|AA")[1]
+    assert "|AA****1001|" in redact_sip2(patron)  # the card: its last four only
     assert "|AC|" in redact_sip2(patron)  # an empty terminal password stays empty
 
 
