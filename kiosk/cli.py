@@ -43,8 +43,36 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
+        try:
+            importlib.import_module(name).register(subparsers)
+        except ModuleNotFoundError as exc:  # a production install has no simulators' extra
+            extra = OPTIONAL_EXTRAS.get((exc.name or "").split(".")[0])
+            if extra is None:
+                raise
+            _needs_extra(subparsers, name.rsplit(".", 1)[1], extra)
     return parser
+
+
+# Libraries only the simulators use (the `sim` extra in pyproject.toml): a kiosk installed
+# without it still runs every other command; these say what to install.
+OPTIONAL_EXTRAS = {"flask": "sim", "aiosmtpd": "sim"}
+
+
+def _needs_extra(subparsers: argparse._SubParsersAction, command: str, extra: str) -> None:
+    def refuse(args: argparse.Namespace) -> int:
+        raise CommandError(
+            f"`kiosk {command}` needs the simulators, which this installation leaves out: "
+            f"install knygomatas[{extra}] (the development checkout's scripts/install has it)",
+            EXIT_USAGE,
+        )
+
+    parser = subparsers.choices.get(command)
+    if parser is None:  # the import failed before register(): a stand-in that says why
+        parser = subparsers.add_parser(
+            command, help=f"(needs knygomatas[{extra}]: not installed here)", add_help=False
+        )
+        parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.set_defaults(func=refuse)  # a part registered already keeps its own actions
 
 
 def main(argv: Sequence[str] | None = None) -> int:
