@@ -54,6 +54,7 @@ from kiosk.wiring.loop_bridge import LoopBridge
 from kiosk.wiring.rfid import reader_from
 from kiosk.wiring.rfid_pad import RfidPad
 from kiosk.wiring.staff_desk import StaffDesk, mail_server
+from kiosk.wiring.store_health import watch_store
 
 log = logging.getLogger("knygomatas.kiosk")
 
@@ -322,6 +323,7 @@ async def build_kiosk(
             stats = MetricsStatistics(telemetry, stats)
         pad, printer, mailer = _devices(settings, devices)
         port = _ui_port(settings, attract, clock, health)
+        stack.callback(watch_store(settings, store, health))  # /health: device "store"
         library = session_library_from(settings)
         stack.push_async_callback(library.close)
         language = ScreenLanguage(settings, port)
