@@ -37,7 +37,7 @@ KINDS = ("checkout", "checkin", "renew", "fee_paid", "hold", "locker_event", "ro
 RESULTS = ("ok", "refused", "offline", "error")
 ALARMS = ("door_forced", "door_left_open", "door_jammed", "occupancy_mismatch",
           "keypad_locked", "board_unavailable", "notification_failed")  # fmt: skip
-FIXED_SAMPLES = 12
+FIXED_SAMPLES = 12 + 6  # + the six process_* samples (memory, CPU, files, start time)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, ProcessCollector
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import Collector
@@ -154,9 +154,16 @@ class TelemetryCollector(Collector):
             )
 
 
-def build_registry(telemetry: Telemetry, version: str = "") -> CollectorRegistry:
+def build_registry(
+    telemetry: Telemetry, version: str = "", *, process: bool = True
+) -> CollectorRegistry:
+    """The kiosk's metrics, and (``process``) the standard ``process_*`` metrics of this
+    process read from /proc at each scrape: resident and virtual memory, CPU seconds, open and
+    maximum file descriptors, start time (what the memory-growth and crash-loop alerts use)."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(TelemetryCollector(telemetry, version))
+    if process:
+        ProcessCollector(registry=registry)
     return registry
 
 

@@ -80,7 +80,7 @@ def test_private_registry_not_the_global_one() -> None:
 def test_names_follow_conventions() -> None:
     text = render(build_registry(busy_kiosk())).decode()
     for family in text_string_to_metric_families(text):
-        assert family.name.startswith("kiosk"), family.name
+        assert family.name.startswith(("kiosk", "process_")), family.name
         assert family.name == family.name.lower()
         if family.type == "counter":
             assert all(s.name.endswith(("_total", "_created")) for s in family.samples)
