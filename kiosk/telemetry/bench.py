@@ -8,7 +8,7 @@ transactions, as the probes and the domain do. Prints one JSON object with:
 
   samples       exported samples, and the number the exposition design calls for:
                   fixed 12 (info, start, uptime, restarts, 3 health status, lockouts,
-                  outbox depth and age, compartments, occupied)
+                  outbox depth and age, compartments, occupied) + 6 process_* samples
                 + 4 paper states + 4 per device (up + 3 states)
                 + one per session reason, transaction (kind, result), refusal reason
                 + 2 per locker alarm kind (active + total)
