@@ -102,6 +102,17 @@ def run_app(
 async def _serve(settings: Settings, demo_session: bool, exit_after: float | None) -> None:
     async with contextlib.AsyncExitStack() as stack:
         app, _ = await assemble_app(settings, stack, demo_session=demo_session)
+        _watchdog(stack)
         if exit_after:
             asyncio.get_running_loop().call_later(exit_after, app.stop)
         await app.async_run(async_lib="asyncio")
+
+
+def _watchdog(stack: contextlib.AsyncExitStack) -> None:
+    """Under the systemd unit (Type=notify, WatchdogSec=): READY, then pings from this loop."""
+    from kiosk.telemetry.sd_notify import SystemdNotifier
+
+    notifier = SystemdNotifier.from_environment()
+    if notifier is not None:
+        task = asyncio.create_task(notifier.keep_alive(), name="systemd-watchdog")
+        stack.callback(task.cancel)
