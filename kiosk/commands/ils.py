@@ -28,6 +28,7 @@ from kiosk.core.errors import LibrarySystemError, LibraryUnavailable
 from kiosk.core.ports import LibrarySystem
 from kiosk.core.privacy import mask_card
 from kiosk.core.vocabulary import ItemStatus
+from kiosk.wiring.attempts import pin_counted_library_from
 from kiosk.wiring.library import library_from
 
 
@@ -110,7 +111,7 @@ def _run(args: argparse.Namespace, action: Callable[[LibrarySystem], Awaitable[i
     async def main() -> int:
         client = library_from(settings)
         try:
-            return await action(client)
+            return await action(pin_counted_library_from(settings, client))
         finally:
             await client.close()
 

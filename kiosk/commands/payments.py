@@ -48,6 +48,7 @@ from kiosk.core.payments.desk import EndOfDayFailed, PaymentDesk
 from kiosk.core.payments.fees import Choice, PayAll, PayAmount, PayChosen
 from kiosk.core.payments.results import ChoiceRefused, NotPaid, Paid, PaymentResult, SentToStaff
 from kiosk.settings import Settings
+from kiosk.wiring.attempts import pin_counted_library_from
 from kiosk.wiring.library import library_from
 from kiosk.wiring.payment import payment_desk_from, payment_journal_from
 
@@ -243,7 +244,7 @@ def _with_desk(settings: Settings, work: Any, *, library: bool = True) -> Any:
     if library and settings.ils is None:
         raise CommandError("the configuration has no [ils] table", EXIT_USAGE)
     journal = payment_journal_from(settings)
-    lib = library_from(settings) if library else _NoLibrary()
+    lib = pin_counted_library_from(settings, library_from(settings)) if library else _NoLibrary()
     clock = SystemClock(settings.kiosk.timezone)
     desk = payment_desk_from(settings, lib, clock, journal=journal)  # type: ignore[arg-type]
 

@@ -32,6 +32,7 @@ from kiosk.core.outbox import Outbox
 from kiosk.core.ports import LibrarySystem
 from kiosk.settings.circulation import CirculationSection
 from kiosk.settings.model import Settings
+from kiosk.wiring.attempts import pin_lockout_from
 from kiosk.wiring.library import session_library_from
 
 # -- circulation (issue 6): the rules, the offline policy and the service ------------------
@@ -76,10 +77,12 @@ def build_circulation(
     [ils]; ``hooks`` go to Ports (receipts, on_view, on_alert, translate)."""
     if library is None:
         library = session_library_from(settings)
+    clock = clock or SystemClock(settings.kiosk.timezone)
+    hooks.setdefault("pin_lockout", pin_lockout_from(settings, clock))  # shared with commands
     ports = Ports(
         library=library,
         outbox=outbox,
-        clock=clock or SystemClock(settings.kiosk.timezone),
+        clock=clock,
         pad=pad,
         **hooks,
     )

@@ -22,6 +22,7 @@ from kiosk.core.lockers.ports import RandomSource
 from kiosk.core.ports import LibrarySystem
 from kiosk.settings.lockers import LockersSection
 from kiosk.settings.model import Settings
+from kiosk.wiring.attempts import counted_staff_from, pin_lockout_from
 from kiosk.wiring.core_parts import store_path
 from kiosk.wiring.library import library_from
 from kiosk.wiring.loop_bridge import LoopBridge
@@ -73,10 +74,11 @@ def build_lockers(
         ils,
         notifier,
         random or secrets.SystemRandom(),
-        staff=StaffByIls(ils, staff_cards),
+        staff=counted_staff_from(settings, StaffByIls(ils, staff_cards)),
         health=health,
         activity=activity,
     )
+    service.card_tries = pin_lockout_from(settings)  # the patron PIN lockout of the screen
     closers = [bank.close]
     if own_library:  # on a loop of its own (commands): closed there, then the loop stops
         closers.append(lambda: loop.run(library.close()))

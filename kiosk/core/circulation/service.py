@@ -57,7 +57,7 @@ class CirculationService:
         self.policy = policy or OfflinePolicy()
         self.kiosk_id = kiosk_id
         self.library_name = library_name
-        self._sign_in = SignIn(ports.library, self.policy, self.rules)
+        self._sign_in = SignIn(ports.library, self.policy, self.rules, ports.pin_lockout)
         self._stats = SessionStats(ports.stats, ports.clock)
         self.state = State.IDLE
         self.view = SessionView()

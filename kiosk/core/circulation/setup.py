@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kiosk.core.attempts import Lockout
 from kiosk.core.circulation.pad import Pad
 from kiosk.core.circulation.session import IdleTimer, SessionView
 from kiosk.core.circulation.visit import StaffAlert
@@ -49,3 +50,4 @@ class Ports:
     stats: Statistics | None = None
     translate: Callable[[str], str] = field(default=lambda text: text)
     new_session_id: Callable[[], str] = field(default=lambda: secrets.token_hex(8))
+    pin_lockout: Lockout | None = None  # shared with the commands (kiosk/core/attempts.py)

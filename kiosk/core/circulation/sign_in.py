@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from kiosk.core.attempts import Lockout
 from kiosk.core.circulation.identify import Identified, identify
 from kiosk.core.circulation.offline_policy import OfflinePolicy
 from kiosk.core.circulation.setup import CirculationRules
@@ -26,12 +27,17 @@ class SignIn:
     """Lives as long as the service: the lockout must outlast the visits it counts."""
 
     def __init__(
-        self, library: LibrarySystem, policy: OfflinePolicy, rules: CirculationRules
+        self,
+        library: LibrarySystem,
+        policy: OfflinePolicy,
+        rules: CirculationRules,
+        lockout: Lockout | None = None,
     ) -> None:
         self._library = library
         self._policy = policy
         self._rules = rules
-        self._lockout = PinLockout(rules.pin_max_tries, rules.lockout_s)
+        # the kiosk's shared, persisted lockout when the wiring gives one (kiosk/core/attempts.py)
+        self._lockout = lockout or PinLockout(rules.pin_max_tries, rules.lockout_s)
         pin_hash = rules.staff_pin_hash
         self._staff_pin = PinHash.parse(pin_hash) if pin_hash else None
 

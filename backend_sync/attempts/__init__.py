@@ -1,0 +1,1 @@
+"""The persisted wrong-secret ledger (kiosk/core/attempts.py's AttemptLedger) on SQLite."""
