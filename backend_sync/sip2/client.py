@@ -5,6 +5,11 @@ supports, its timeout), keep the connection alive below the ACS idle timeout, re
 log in again transparently. A state-changing request whose answer was lost is never sent
 again blindly: the client asks the ACS for the item or patron state first (backend_sync/
 recovery.py, which works through the port, so it holds no reference back to this module).
+
+An ACS that refuses the kiosk (a 940 login, or nothing but 96 for a request) puts the client
+in the refused state: every call raises LibraryRefusesKiosk at once, without a byte on the
+wire, until ``refusal_backoff_s`` has passed; then one call tries again (the back-off doubles
+on each refusal, up to ``refusal_backoff_max_s``). One try per back-off, never a storm.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from decimal import Decimal
 
 from backend_sync.recovery import Recovery
 from backend_sync.sip2 import mapping
-from backend_sync.sip2.codec import Message
+from backend_sync.sip2.codec import Message, unescaped
 from backend_sync.sip2.connection import (
+    AcsRefuses,
     Connection,
     ConnectionLost,
     Endpoint,
@@ -31,6 +37,7 @@ from backend_sync.sip2.connection import (
 from backend_sync.sip2.mapping import Terminal
 from backend_sync.sip2.session import STATE_CHANGING
 from kiosk.core.errors import (
+    LibraryRefusesKiosk,
     LibraryUnavailable,
     NotSupported,
     OutcomeUnknown,
@@ -59,12 +66,29 @@ class Sip2Config:
     username: str = ""
     password: str = ""
     keepalive_s: float = 60.0
+    refusal_backoff_s: float = 300.0
+    refusal_backoff_max_s: float = 3600.0
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: str
+    until: float  # monotonic seconds
+    backoff_s: float
 
 
 class Sip2Client:
-    def __init__(self, config: Sip2Config, clock: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(
+        self,
+        config: Sip2Config,
+        clock: Callable[[], datetime] = datetime.now,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.config = config
         self.clock = clock
+        self.monotonic = monotonic
+        self.refusal: Refusal | None = None  # set while the ACS refuses this kiosk
         self.acs: LibraryStatus | None = None
         self._connection = Connection(config.endpoint, config.wire)
         self._wire_lock = asyncio.Lock()
@@ -84,6 +108,7 @@ class Sip2Client:
     async def _ensure_connected(self) -> None:
         if self._connection.open:
             return
+        self._check_refusal()
         await self._connection.connect()
         try:
             if self.config.username:
@@ -92,8 +117,12 @@ class Sip2Client:
                 )
                 reply = await self._connection.exchange(login)
                 if reply.fixed_value("ok") != "1":
-                    raise LibraryUnavailable("the ACS refused the login (check username/password)")
+                    raise self._refused("the ACS refused the login (check username/password)")
             self.acs = mapping.acs_status(await self._connection.exchange(mapping.sc_status()))
+            self.refusal = None
+        except AcsRefuses as exc:
+            await self._connection.close()
+            raise self._refused(str(exc)) from None
         except ConnectionLost as exc:
             await self._connection.close()
             raise LibraryUnavailable(f"connection lost while logging in: {exc}") from None
@@ -102,6 +131,28 @@ class Sip2Client:
             raise
         self._last_used = time.monotonic()
         self._start_keepalive()
+
+    def _check_refusal(self) -> None:
+        refusal = self.refusal
+        if refusal is None:
+            return
+        left = refusal.until - self.monotonic()
+        if left > 0:
+            raise LibraryRefusesKiosk(
+                f"the library system refuses this kiosk ({refusal.reason}); "
+                f"next try in {left:.0f} s"
+            )
+
+    def _refused(self, reason: str) -> LibraryRefusesKiosk:
+        """Enter (or stay in) the refused state; the error to raise."""
+        previous = self.refusal
+        backoff = self.config.refusal_backoff_s
+        if previous is not None:
+            backoff = min(previous.backoff_s * 2, self.config.refusal_backoff_max_s)
+        self.refusal = Refusal(reason, self.monotonic() + backoff, backoff)
+        log.error("sip2: the library system refuses this kiosk: %s; next try in %.0f s",
+                  reason, backoff)  # fmt: skip
+        return LibraryRefusesKiosk(f"the library system refuses this kiosk ({reason})")
 
     def _keepalive_interval(self) -> float:
         interval = self.config.keepalive_s
@@ -151,6 +202,8 @@ class Sip2Client:
                 self._check_supported(message.command)
                 try:
                     reply = await self._connection.exchange(message)
+                except AcsRefuses as exc:  # a 96 applies nothing: the outcome is known
+                    raise self._refused(str(exc)) from None
                 except ConnectionLost as exc:
                     await self._connection.close()
                     if exc.sent and message.command in STATE_CHANGING:
@@ -159,7 +212,7 @@ class Sip2Client:
                         raise LibraryUnavailable(f"connection lost: {exc}") from None
                     continue
                 self._last_used = time.monotonic()
-                return reply
+                return unescaped(reply)
         raise AssertionError("unreachable")
 
     def _check_supported(self, command: str) -> None:

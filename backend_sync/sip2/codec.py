@@ -1,6 +1,7 @@
 """SIP2 2.00 codec, sans-I/O: bytes in, typed messages out; messages in, bytes out.
 
-Tolerant when reading (CRLF, lower-case checksums, checksums over code points, blank-padded
+Tolerant when reading (CR, LF, CRLF or CR LF LF terminators, NUL padding between messages,
+lower-case checksums, blanks after the checksum, checksums over code points, blank-padded
 counts, `0000` time zones, free-format due dates, an unescaped `|` inside a value, AZ without
 AY), strict when writing (exact fixed widths, byte checksums, upper-case hex). Text is kept
 exactly as received, so encoding a decoded valid message gives the same bytes back.
@@ -34,6 +35,10 @@ _FIELD_ID = re.compile(r"[A-Z][A-Z0-9]")
 _DATE = re.compile(r"\d{8}[ 0-9A-Z]{4}\d{6}", re.ASCII)
 _COUNT = re.compile(r" *\d* *", re.ASCII)
 _TRAILER = re.compile(r"(?:AY(\d))?AZ([0-9A-Fa-f]{4})$", re.ASCII)
+_BLANKS_AFTER_TRAILER = re.compile(rb"AZ[0-9A-Fa-f]{4}[ \t]+$")
+# Separators some ACSs escape as HTML character references inside a value (Koha: "&#124;").
+_ESCAPED = re.compile(r"&#(?:124|[xX]7[cC]|13|[xX][dD]|10|[xX][aA]);")
+_UNESCAPED = {"124": "|", "x7c": "|", "13": "\r", "xd": "\r", "10": "\n", "xa": "\n"}
 _FORBIDDEN_IN_VALUE = re.compile(r"[|\r\n\x00]")
 # Typographic marks that cp850, latin-1 and ascii lack and NFKD does not decompose: without
 # this table a Lithuanian title in „quotes“ would reach the receipt as ?quotes?.
@@ -131,7 +136,10 @@ def decode(data: bytes, encoding: str = "cp850") -> Decoded:
     """Decode one message (its CR/CRLF terminator optional). Raises RemoteProtocolError."""
     if len(data) > MAX_MESSAGE_BYTES:
         raise RemoteProtocolError(f"message of {len(data)} bytes is longer than the limit")
-    raw = data.rstrip(b"\r\n").lstrip(b"\r\n")
+    raw = data.strip(b"\r\n\x00")
+    blanks = _BLANKS_AFTER_TRAILER.search(raw)
+    if blanks is not None:  # "…AZ1A2B  ": the blanks are no part of the checksummed text
+        raw = raw.rstrip(b" \t")
     if b"\x00" in raw or b"\r" in raw:
         raise RemoteProtocolError("NUL or CR inside a message")
     text = _decode_text(raw, encoding)
@@ -142,7 +150,10 @@ def decode(data: bytes, encoding: str = "cp850") -> Decoded:
     fixed = _read_fixed(spec, body_text)
     fields = _read_fields(body_text[spec.fixed_length :])
     message = Message(spec.command, fixed, fields, sequence, has_trailer)
-    return Decoded(message, status, over_code_points, tuple(_warnings(message)))
+    warnings = _warnings(message)
+    if blanks is not None:
+        warnings.append("blanks after the checksum ignored")
+    return Decoded(message, status, over_code_points, tuple(warnings))
 
 
 def _decode_text(raw: bytes, encoding: str) -> str:
@@ -226,6 +237,23 @@ def _warnings(message: Message) -> list[str]:
     ]
 
 
+def unescape(value: str) -> str:
+    """A value with the separators an ACS escaped as character references (``&#124;`` for
+    ``|``, CR, LF) put back. Decoding keeps the wire text (so it encodes back to the same
+    bytes); whoever reads a value for people (mapping, via ``unescaped``) calls this."""
+    return _ESCAPED.sub(lambda m: _UNESCAPED[m.group(0)[2:-1].lower()], value)
+
+
+def unescaped(message: Message) -> Message:
+    """The same message with every field value unescaped (for reading, not for re-encoding)."""
+    fields = tuple((fid, unescape(value)) for fid, value in message.fields)
+    if fields == message.fields:
+        return message
+    return Message(
+        message.command, message.fixed, fields, message.sequence, message.error_detection
+    )
+
+
 def encode(message: Message, encoding: str = "cp850", terminator: bytes = b"\r") -> bytes:
     """Strict encoding: exact fixed widths, field values without delimiters, byte checksum."""
     spec = SPECS.get(message.command)
@@ -291,7 +319,8 @@ def redacted(message: Message) -> Message:
 
 
 class Framer:
-    """Splits a byte stream into messages at CR (a following LF is dropped: Koha sends CRLF).
+    """Splits a byte stream into messages at CR or LF: CR (the spec), CRLF (Koha), LF alone or
+    CR LF LF (other ACSs); the empty lines between and NUL padding around messages are dropped.
 
     A frame longer than MAX_MESSAGE_BYTES is discarded up to its terminator and reported as a
     RemoteProtocolError in the output, so one bad line never stalls or floods the reader.
@@ -306,7 +335,7 @@ class Framer:
         out: list[bytes | RemoteProtocolError] = []
         self._buffer += data
         while True:
-            end = self._buffer.find(b"\r")
+            end = _line_end(self._buffer)
             if end < 0:
                 if len(self._buffer) > self.max_bytes:
                     if not self._discarding:
@@ -314,7 +343,7 @@ class Framer:
                     self._discarding = True
                     self._buffer.clear()
                 return out
-            frame = bytes(self._buffer[:end]).lstrip(b"\n")
+            frame = bytes(self._buffer[:end]).strip(b"\x00")
             del self._buffer[: end + 1]
             if self._discarding:
                 self._discarding = False
@@ -322,3 +351,8 @@ class Framer:
                 out.append(RemoteProtocolError("message longer than the limit; dropped"))
             elif frame:
                 out.append(frame)
+
+
+def _line_end(buffer: bytearray) -> int:
+    ends = [i for i in (buffer.find(b"\r"), buffer.find(b"\n")) if i >= 0]
+    return min(ends) if ends else -1

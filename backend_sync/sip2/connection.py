@@ -48,6 +48,11 @@ class ConnectionLost(Exception):
         self.sent = sent
 
 
+class AcsRefuses(LibraryProtocolError):
+    """The ACS answers every try of a request with 96 (or our 97 with 96): it will not serve
+    it. The request was not applied (a 96 never executes anything)."""
+
+
 class OutcomeLost(Exception):
     """A state-changing request got no usable answer: it may or may not have been applied."""
 
@@ -129,8 +134,10 @@ class Connection:
                     return reply
                 case Discard(reason=reason):
                     log.warning("sip2 reply discarded: %s", reason)
-                case Failed(reason=reason, outcome_unknown=unknown):
+                case Failed(reason=reason, outcome_unknown=unknown, refused=refused):
                     await self.close()
+                    if refused:
+                        raise AcsRefuses(reason)
                     if unknown:
                         raise OutcomeLost(reason)
                     if "no answer" in reason:

@@ -6,14 +6,16 @@ never touches a socket or the clock. Rules (spec "Error detection", SC side):
     state      event                                  -> action
     IDLE       request(m)                             -> Send(m with next AY), AWAITING
     AWAITING   reply: bad checksum / unreadable       -> Send(97) (counts a retry)   | Failed
-    AWAITING   reply: 96 to our request               -> Send(same request, same AY) | Failed
-    AWAITING   reply: 96 to our 97                    -> Failed (spec: communications failed)
-    AWAITING   reply: AY differs / unexpected command -> Discard, keep waiting
+    AWAITING   reply: 96 to our request               -> Send(same request, same AY) | Refused
+    AWAITING   reply: 96 to our 97                    -> Refused (spec: communications failed)
+    AWAITING   reply: AY differs / unexpected command -> Discard, keep waiting (a stray 98 after
+                                                         a keepalive, an old answer: never ours)
     AWAITING   reply: the expected response           -> Reply(m), IDLE
     AWAITING   timeout, request idempotent            -> Send(same request)          | Failed
     AWAITING   timeout, request changes state         -> Failed(outcome_unknown=True)
     any        reset() (connection lost)              -> IDLE
 
+Refused is Failed(refused=True): the ACS answers, but with nothing but 96.
 A 96 or a 97 exchange never re-executes anything at the ACS (the ACS either did not accept the
 request or re-sends its cached answer), so they are safe for state-changing requests; a timeout
 is not, because ACSs like Koha re-execute a repeated checkout.
@@ -57,6 +59,7 @@ class Discard:
 class Failed:
     reason: str
     outcome_unknown: bool = False
+    refused: bool = False  # the ACS answers, but only with 96: it will not serve this request
 
 
 Action = Send | Reply | Discard | Failed
@@ -166,9 +169,11 @@ class Sip2Session:
     def _on_96(self) -> Action:
         if self._last_sent_97:
             self._pending = None
-            return Failed("the ACS answered our resend request with 96")
+            return Failed("the ACS answered our resend request with 96", refused=True)
         if self._attempts >= self.retries:
             self._pending = None
-            return Failed("the ACS keeps asking for a resend (96)")
+            return Failed(
+                f"the ACS keeps asking for a resend (96 after {self.retries} resends)", refused=True
+            )
         self._attempts += 1
         return Send(self._pending_bytes, "the ACS asked for a resend (96)")

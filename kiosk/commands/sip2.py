@@ -30,6 +30,7 @@ from backend_sync.sip2.codec import (
     Sip2Error,
     decode,
     encode,
+    unescape,
 )
 from backend_sync.sip2.spec import SPECS, SPECS_BY_NAME
 
@@ -43,10 +44,14 @@ ENCODING_HELP = (
 )
 
 DECODE_DESCRIPTION = (
-    "Read SIP2 messages one a line on stdin (lines may end in CR, CRLF or LF, or have the CR "
-    "stripped) and print one JSON object per message. A line that cannot be decoded prints "
-    '{"error": ..., "raw": ...} and the command goes on; the exit code is then 1.'
+    "Read SIP2 messages one a line on stdin (lines may end in CR, CRLF, LF or CR LF LF, or "
+    "have the CR stripped; NUL padding and blanks after the checksum are ignored) and print "
+    'one JSON object per message, with "checksum" valid/invalid/absent and any "warnings"; '
+    "values with separators the ACS escaped (&#124; for |) are listed again under "
+    '"unescaped". A line that cannot be decoded prints {"error": ..., "raw": ...} and the '
+    "command goes on; the exit code is then 1."
 )
+
 ENCODE_DESCRIPTION = (
     "Read one JSON object a line (the form `kiosk sip2 decode` prints) and print the wire "
     'message. A "sequence" of 0-9 appends AYnAZxxxx; a null sequence with a "checksum" other '
@@ -131,6 +136,9 @@ def decoded_as_json(decoded: Decoded) -> dict[str, object]:
         report["checksum_over"] = "code points"
     if decoded.warnings:
         report["warnings"] = list(decoded.warnings)
+    escaped = [[fid, unescape(value)] for fid, value in message.fields if unescape(value) != value]
+    if escaped:  # "fields" stay as on the wire (they encode back); these are what they say
+        report["unescaped"] = escaped
     return report
 
 

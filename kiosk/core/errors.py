@@ -9,6 +9,11 @@ class LibraryUnavailable(LibrarySystemError):
     """The library system cannot be reached (network down, ACS offline, login refused)."""
 
 
+class LibraryRefusesKiosk(LibraryUnavailable):
+    """The library system answers but refuses this kiosk (login refused, or it asks for every
+    request again, forever): the client stops asking until a back-off has passed."""
+
+
 class LibraryProtocolError(LibrarySystemError):
     """The library system answered with something we cannot read."""
 

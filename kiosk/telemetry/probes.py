@@ -22,7 +22,7 @@ from backend_sync.notify.smtp_sender import MailError
 from device_drivers.printers.errors import PrinterUnreachable
 from device_drivers.printers.status import PrinterStatus
 from device_drivers.rfid.interface import ReaderUnavailable, RfidError
-from kiosk.core.errors import LibrarySystemError
+from kiosk.core.errors import LibraryRefusesKiosk, LibrarySystemError
 from kiosk.core.health import DeviceHealth, DeviceKind, DeviceState, PaperState
 from kiosk.core.lockers.ports import BoardHealth
 from kiosk.core.model import LibraryStatus
@@ -132,15 +132,29 @@ def ils_health(status: LibraryStatus) -> DeviceHealth:
 
 def ils_probe(ask_status: Callable[[], LibraryStatus]) -> Probe:
     """``ask_status`` runs the SIP2 client's ``status()`` (SC/ACS status, 99/98) on the app's
-    event loop and waits for it; an offline ACS and an unreachable one are both down."""
+    event loop and waits for it; an offline ACS and an unreachable one are both down. An ACS
+    that refuses the kiosk (LibraryRefusesKiosk: 940 login, 96 forever) also puts the device
+    "ils-login" down (alert KioskIlsRefusesKiosk); it is reported ok again once the ACS
+    serves, and not at all before the first refusal."""
+    refused_once = False
 
     def probe(telemetry: Telemetry) -> None:
+        nonlocal refused_once
+        refusal: LibraryRefusesKiosk | None = None
         try:
             health = ils_health(ask_status())
         except (LibrarySystemError, OSError, TimeoutError) as exc:
             reason = str(exc) or type(exc).__name__
             health = DeviceHealth("ils", DeviceKind.ILS, DeviceState.DOWN, reason)
+            refusal = exc if isinstance(exc, LibraryRefusesKiosk) else None
         telemetry.report(health)
+        if refusal is not None:
+            refused_once = True
+            telemetry.report(
+                DeviceHealth("ils-login", DeviceKind.ILS, DeviceState.DOWN, str(refusal))
+            )
+        elif refused_once and health.state is not DeviceState.DOWN:
+            telemetry.report(DeviceHealth("ils-login", DeviceKind.ILS, DeviceState.OK))
 
     return probe
 

@@ -64,14 +64,18 @@ def test_wrong_fixed_widths_and_values_name_the_field(wire: bytes, field: str) -
     "wire",
     [
         b"99\x00302.00",
-        b"9900302.00AY1AZFCA5\x00",
+        b"9900302.00AY1\x00AZFCA5",
         b"96\r97",
-        b"\x00\x00\x00",
     ],
 )
 def test_nul_and_cr_inside_a_message(wire: bytes) -> None:
     with pytest.raises(RemoteProtocolError, match="NUL or CR"):
         decode(wire)
+
+
+def test_nothing_but_nul_padding_is_no_message() -> None:
+    with pytest.raises(RemoteProtocolError, match="unknown command"):
+        decode(b"\x00\x00\x00")
 
 
 @pytest.mark.parametrize(
