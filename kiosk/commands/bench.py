@@ -18,6 +18,7 @@ BENCHMARKS: tuple[str, ...] = (
     "kiosk.telemetry.bench",
     "kiosk.bench.ui",
     "kiosk.bench.chaos",
+    "kiosk.bench.load",
 )
 
 
