@@ -6,20 +6,21 @@ the commands on the same machine.
 
 Subjects (card numbers) are stored only as SHA-256 of salt + scope + subject: the file never
 holds a card number or a PIN. ``update`` runs in BEGIN IMMEDIATE, so two processes counting
-the same card cannot lose a wrong answer. The file (and its -wal/-shm) is created 0600. It is
-created by the first wrong answer: a kiosk nobody guesses at never makes it.
+the same card cannot lose a wrong answer. The file (and its -wal/-shm) is created 0600
+(backend_sync/store/private_files.py), by the first wrong answer: a kiosk nobody guesses at
+never makes it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from backend_sync.store.private_files import private_sqlite
 from kiosk.core.attempts import Tries
 
 SCHEMA = (
@@ -40,24 +41,20 @@ class SqliteAttemptLedger:
     def _open(self) -> sqlite3.Connection:
         if self._db is not None:
             return self._db
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        old = os.umask(0o077)  # the file and its -wal/-shm: owner only
-        try:
-            db = sqlite3.connect(
-                self.path, timeout=self.timeout_s, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("BEGIN IMMEDIATE")
-            for statement in SCHEMA:
-                db.execute(statement)
-            db.execute(
-                "INSERT OR IGNORE INTO meta (name, value) VALUES ('salt', ?)",
-                (secrets.token_bytes(16),),
-            )
-            db.execute("COMMIT")
-        finally:
-            os.umask(old)
+        private_sqlite(self.path)  # 0600 before SQLite opens it; -wal/-shm take its bits
+        db = sqlite3.connect(
+            self.path, timeout=self.timeout_s, isolation_level=None, check_same_thread=False
+        )
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("BEGIN IMMEDIATE")
+        for statement in SCHEMA:
+            db.execute(statement)
+        db.execute(
+            "INSERT OR IGNORE INTO meta (name, value) VALUES ('salt', ?)",
+            (secrets.token_bytes(16),),
+        )
+        db.execute("COMMIT")
         self._salt = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()[0]
         self._db = db
         return db
