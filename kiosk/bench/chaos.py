@@ -99,7 +99,8 @@ class Child:
     """One kiosk process; its stdout lines are read on a thread."""
 
     def __init__(self, setup: Path, *extra: str) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        inherited = os.environ.get("PYTHONPATH")  # keeps e.g. the tests' shifted clock
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), inherited]))}
         with (setup.parent / "kiosk.log").open("a") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "kiosk.bench.chaos_child", str(setup), *extra],
