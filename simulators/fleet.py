@@ -2,7 +2,8 @@
 
 For each table of the kiosk's config that points at a simulated system ([ils], [rfid],
 [lockers], [printer], [rooms], [smtp]; the feed when [ui] new_books_feed_url is on
-loopback; [registration] when its backend is koha or folio on loopback) it starts that
+loopback; [registration] when its backend is koha or folio on loopback; [payment_terminal]
+when its url is tcp:// on loopback) it starts that
 simulator on the port the table names (so a kiosk run with the same file finds them), each
 with its control API on its usual port (the one the `kiosk sim X …` commands use by
 default), and stops them all cleanly. With
@@ -40,11 +41,11 @@ from simulators.registration.server import RegistrationSimulator
 from simulators.rfid.app import RfidSimulator
 from simulators.rooms.server import LibCalSimulator
 
-ORDER = ("ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration")
+ORDER = ("ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration", "payment")
 # the control ports `kiosk sim X ACTION` reaches by default (printer: its sim.json instead)
 CONTROL_PORTS = {
     "ils": 6002, "rfid": 10081, "lockers": 8502, "printer": 9101, "rooms": 8094, "smtp": 8026,
-    "feed": 8098, "registration": 8096,
+    "feed": 8098, "registration": 8096, "payment": 10084,
 }  # fmt: skip
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1"}
 
@@ -200,6 +201,23 @@ class Fleet:
 
         return Running("registration", sim.url, control.url, stop, sim)
 
+    def _payment(self) -> Running:
+        from simulators.models.payment_terminal import PaymentTerminalModel
+        from simulators.payment.app import PaymentSimulator
+
+        section = self.settings.payment_terminal
+        assert section is not None
+        port = _port("payment_terminal", section.url, 20007)
+        model = PaymentTerminalModel(password=section.password)
+        sim = PaymentSimulator(model, port=self._wire(port), control_port=None).start()
+        control = ControlServer(sim.actions(), self._control("payment")).start()
+
+        def stop() -> None:
+            control.stop()
+            sim.stop()
+
+        return Running("payment", sim.tcp_url, control.url, stop, sim)
+
     def _configured(self, name: str) -> bool:
         if name == "feed":  # no table of its own: [ui] names it; a real OPAC's feed stays real
             ui = self.settings.ui
@@ -209,13 +227,17 @@ class Fleet:
             section = self.settings.registration
             host = urlsplit(section.base_url).hostname if section else None
             return section is not None and section.backend != "desk" and host in LOOPBACK_NAMES
+        if name == "payment":  # a ZVT terminal on loopback TCP; a serial or LAN one stays real
+            terminal = self.settings.payment_terminal
+            return terminal is not None and urlsplit(terminal.url).hostname in LOOPBACK_NAMES
         return getattr(self.settings, name) is not None
 
     # -- life cycle ---------------------------------------------------------------------
     def start(self) -> Fleet:
         starters = {"ils": self._ils, "rfid": self._rfid, "lockers": self._lockers,
                     "printer": self._printer, "rooms": self._rooms, "smtp": self._smtp,
-                    "feed": self._feed, "registration": self._registration}  # fmt: skip
+                    "feed": self._feed, "registration": self._registration,
+                    "payment": self._payment}  # fmt: skip
         for name in ORDER:
             if not self._configured(name):
                 continue
@@ -267,13 +289,15 @@ class Fleet:
 
 
 def _point(data: dict[str, Any], name: str, running: Running) -> None:
-    section = data["ui"] if name == "feed" else data[name]
+    section = data["ui"] if name == "feed" else data.get(name)
     match name:
         case "ils":
             section["host"], port = running.address.rsplit(":", 1)
             section["port"] = int(port)
         case "rfid" | "printer":
             section["url"] = running.address
+        case "payment":
+            data["payment_terminal"]["url"] = running.address
         case "lockers":
             port = int(running.address.rsplit(":", 1)[1])
             for board in section["boards"]:

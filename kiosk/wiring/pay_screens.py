@@ -21,6 +21,16 @@ from kiosk.settings import Settings
 log = logging.getLogger(__name__)
 
 
+def _recorder(kiosk: Any) -> Any:
+    """The payment metrics on the kiosk's /metrics ([metrics] on), else None."""
+    monitoring = getattr(kiosk, "monitoring", None)
+    if monitoring is None:
+        return None
+    from kiosk.telemetry.payments import PaymentMetrics
+
+    return PaymentMetrics().add_to(monitoring.registry)
+
+
 async def with_payments(
     settings: Settings, port: Any, kiosk: Any, stack: contextlib.AsyncExitStack
 ) -> Any:
@@ -38,7 +48,7 @@ async def with_payments(
     stack.callback(journal.close)
     library = library_from(settings)  # the desk's own SIP2 connection
     stack.push_async_callback(library.close)
-    desk = payment_desk_from(settings, library, clock, journal=journal)
+    desk = payment_desk_from(settings, library, clock, journal=journal, recorder=_recorder(kiosk))
     stack.push_async_callback(desk.terminal.close)
     recovery = asyncio.create_task(_recover(desk), name="payments-recover")
     stack.callback(recovery.cancel)

@@ -59,7 +59,17 @@ def test_demo_runs_everything_and_health_follows_the_printer(tmp_path: Path) -> 
     try:
         assert demo.stdout is not None
         where = json.loads(demo.stdout.readline())
-        simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration"}
+        simulated = {
+            "ils",
+            "rfid",
+            "lockers",
+            "printer",
+            "rooms",
+            "smtp",
+            "feed",
+            "registration",
+            "payment",
+        }
         assert set(where["simulators"]) == simulated
         assert "no display" in demo.stdout.readline()
         with urllib.request.urlopen(where["console"], timeout=5) as page:

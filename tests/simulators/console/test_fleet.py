@@ -26,7 +26,17 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def test_every_configured_simulator_runs_with_its_control_api(running) -> None:
-    simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration"}
+    simulated = {
+        "ils",
+        "rfid",
+        "lockers",
+        "printer",
+        "rooms",
+        "smtp",
+        "feed",
+        "registration",
+        "payment",
+    }
     assert set(running.fleet.running) == simulated
     for name in running.fleet.running:
         assert ControlClient(running.fleet.running[name].control).call("status")
@@ -52,6 +62,24 @@ def test_the_registration_simulator_takes_the_demo_kiosks_applications(running) 
     assert settings.registration.base_url == running.fleet.running["registration"].address
     asyncio.run(submit_once(registration_from(settings), SAMPLE_APPLICATION, "fleet-key"))
     assert running.fleet.running["registration"].handle.created == 1
+
+
+def test_the_payment_simulator_is_the_demo_kiosks_terminal(running) -> None:
+    import asyncio
+
+    from kiosk.wiring.payment import payment_terminal_from
+
+    settings = running.fleet.kiosk_settings()
+    assert settings.payment_terminal.url == running.fleet.running["payment"].address
+    terminal = payment_terminal_from(settings.payment_terminal)
+
+    async def ask():
+        try:
+            return await terminal.status()
+        finally:
+            await terminal.close()
+
+    assert asyncio.run(ask()).ready
 
 
 def test_catalogue_comes_from_the_ils_simulator(running) -> None:
@@ -132,7 +160,17 @@ def test_kiosk_sim_up_prints_where_everything_is_and_stops_on_sigterm(tmp_path: 
     try:
         line = process.stdout.readline()
         described = json.loads(line)
-        simulated = {"ils", "rfid", "lockers", "printer", "rooms", "smtp", "feed", "registration"}
+        simulated = {
+            "ils",
+            "rfid",
+            "lockers",
+            "printer",
+            "rooms",
+            "smtp",
+            "feed",
+            "registration",
+            "payment",
+        }
         assert set(described) == simulated | {"console"}
         assert ControlClient(described["lockers"]["control"]).call("status")["boards"]
         assert described["console"].startswith("http://127.0.0.1:")
