@@ -61,7 +61,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except Exception as exc:  # disk full, read-only file, a schema newer than this program
-        raise StoreError(f"{engine.url.database}: cannot migrate the store: {exc}") from exc
+        detail = getattr(exc, "orig", None) or exc  # SQLite's own words, one line
+        raise StoreError(f"{engine.url.database}: cannot migrate the store: {detail}") from exc
 
 
 def current_revision(engine: Engine) -> str | None:

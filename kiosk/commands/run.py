@@ -19,7 +19,8 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-from kiosk.commands.common import EXIT_UNREACHABLE, CommandError, settings_from
+from backend_sync.store.database import StoreError
+from kiosk.commands.common import EXIT_REFUSED, EXIT_UNREACHABLE, CommandError, settings_from
 from kiosk.settings import Settings
 from kiosk.wiring.touch_app import assemble_app
 
@@ -93,6 +94,8 @@ def run_app(
             kivy_home = Path(settings.kiosk.data_dir) / "kivy" if not display else Path(home)
             configure_kivy(settings.ui, kivy_home, headless=display is not None)
             asyncio.run(_serve(settings, demo_session, exit_after))
+    except StoreError as error:  # full, read-only or damaged: never a fresh store by itself
+        raise CommandError(f"{error}; see `kiosk store check`", EXIT_REFUSED) from None
     finally:
         if display is not None:
             display.stop()

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -125,3 +127,22 @@ def test_a_store_damaged_inside_is_quarantined_at_start(config, tmp_path, capsys
     outbox.engine.dispose()
     assert store(capsys, config, "recover", "--yes")[0] == 0
     assert store(capsys, config, "check")[0] == 0
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="kiosk run needs Xvfb here")
+def test_kiosk_run_refuses_a_damaged_store_in_one_line(tmp_path: Path) -> None:
+    demo = (Path(__file__).parents[3] / "config" / "demo.toml").read_text(encoding="utf-8")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(demo.replace('data_dir = "var/demo"', f'data_dir = "{tmp_path}"'))
+    (tmp_path / "store.sqlite").write_bytes(bytes(range(256)) * 64)  # not a database
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "run", "--virtual-display",
+         "--exit-after", "5"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"kiosk: {tmp_path / 'store.sqlite'}: cannot migrate the store: file is not a database;"
+        " see `kiosk store check`"
+    )
+    assert (tmp_path / "store.sqlite").read_bytes() == bytes(range(256)) * 64  # untouched
