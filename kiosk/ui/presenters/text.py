@@ -250,6 +250,13 @@ def staff_result(action: str, target: str, tr: Texts) -> str:
     )
 
 
+def alarm_summary(alarms: tuple[str, ...], tr: Texts) -> tuple[str, Tone]:
+    """The staff screen's alarms in words and their tone: none is a good state (never red)."""
+    if not alarms:
+        return tr.gettext("No alarms."), Tone.GOOD
+    return "\n".join(alarms), Tone.BAD
+
+
 def countdown(seconds: int, tr: Texts) -> str:
     text = tr.ngettext(
         "Your session ends in %(count)d second.",

@@ -19,6 +19,7 @@ from kiosk.ui.presenters.text import (
     RowText,
     Texts,
     Tone,
+    alarm_summary,
     staff_result,
 )
 from kiosk.ui.presenters.views import StaffView
@@ -27,7 +28,7 @@ from kiosk.ui.screens.staff_lockers import LockerPages
 from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.base import FitLabel, restyle
 from kiosk.ui.widgets.buttons import KioskButton
-from kiosk.ui.widgets.rows import RowAction, RowList
+from kiosk.ui.widgets.rows import TONE_COLOURS, RowAction, RowList
 
 TABS = ("devices", "lockers", "expired", "outbox", "settings")
 
@@ -255,6 +256,8 @@ class StaffScreen(KioskScreen):
             recon.append((RowText(line.title, detail, to_check, Tone.WAIT), None))
         self.recon.show(recon, lambda n: "", tr.gettext("Nothing to check."), 3)
         self.alarms_title.text = tr.gettext("Alarms")
-        self.alarms.text = "\n".join(view.alarms) or tr.gettext("No alarms.")
+        self.alarms.text, tone = alarm_summary(view.alarms, tr)
+        self.alarms.colour = TONE_COLOURS[tone]  # words first; the colour only adds to them
+        self.alarms.apply_theme(self.theme)
         self.config_title.text = tr.gettext("Configuration")
         self.config.text = "\n".join(f"{key}: {value}" for key, value in view.config)
