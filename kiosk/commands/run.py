@@ -104,7 +104,12 @@ def run_app(
 
 async def _serve(settings: Settings, demo_session: bool, exit_after: float | None) -> None:
     async with contextlib.AsyncExitStack() as stack:
-        app, _ = await assemble_app(settings, stack, demo_session=demo_session)
+        showroom = None
+        if demo_session or settings.ils is None:  # the library's systems, in this process
+            from kiosk.demo.showroom import Showroom
+
+            showroom = Showroom()
+        app, _ = await assemble_app(settings, stack, showroom=showroom)
         _watchdog(stack)
         if exit_after:
             asyncio.get_running_loop().call_later(exit_after, app.stop)

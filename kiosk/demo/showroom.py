@@ -76,3 +76,14 @@ def showroom_rooms(settings: Settings, patrons: IlsPatrons) -> RoomsParts:
         library_name=settings.kiosk.library_name,
         kiosk_id=settings.kiosk.id,
     )
+
+
+class Showroom:
+    """The showroom as kiosk.wiring.touch_app.assemble_app takes it (its Showroom protocol):
+    `kiosk run --demo-session`, and a config without [ils], hand it in."""
+
+    def settings(self, settings: Settings) -> contextlib.AbstractContextManager[Settings]:
+        return showroom_settings(settings)
+
+    def rooms(self, settings: Settings, patrons: IlsPatrons) -> RoomsParts:
+        return showroom_rooms(settings, patrons)

@@ -12,22 +12,35 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from contextlib import AbstractContextManager
 from datetime import datetime
+from typing import Any, Protocol
 
 from kiosk.settings import Settings
 from kiosk.wiring.loop_bridge import LoopBridge
+
+
+class Showroom(Protocol):
+    """What stands in for the library's systems in `kiosk run --demo-session` (the demo
+    harness's kiosk.demo.showroom.Showroom, handed in by the command: the wiring never
+    imports the demo)."""
+
+    def settings(self, settings: Settings) -> AbstractContextManager[Settings]: ...
+
+    def rooms(self, settings: Settings, patrons: Any) -> Any: ...
 
 
 async def assemble_app(
     settings: Settings,
     stack: contextlib.AsyncExitStack,
     *,
-    demo_session: bool = False,
+    showroom: Showroom | None = None,
     speech: bool = True,
 ):
     """The touch app over the kiosk the settings describe, as `kiosk run` starts it: the
-    real core (kiosk.wiring.assembly.build_kiosk, its parts stopped by ``stack``; on the showroom's
-    in-process ILS simulator with ``demo_session`` or no [ils]), the room screens, espeak-ng
+    real core (kiosk.wiring.assembly.build_kiosk, its parts stopped by ``stack``; on the
+    ``showroom``'s in-process ILS simulator when the command hands one in: `kiosk run
+    --demo-session` or a config without [ils]), the room screens, espeak-ng
     (unless ``speech`` is False). Returns the KioskApp (not running yet) and the Kiosk. Also what
     `kiosk bench ui-memory` measures."""
     from kiosk.i18n import Catalogs
@@ -35,15 +48,15 @@ async def assemble_app(
     from kiosk.ui.presenters.attract import attract_view
 
     attract = attract_view(settings)
-    if demo_session or settings.ils is None:
-        from kiosk.demo.showroom import showroom_settings
-
-        settings = stack.enter_context(showroom_settings(settings))
+    if showroom is not None:
+        settings = stack.enter_context(showroom.settings(settings))
+    elif settings.ils is None:
+        raise ValueError("no [ils] table: the touch app needs a library system (or a showroom)")
     from kiosk.wiring.assembly import build_kiosk
 
     kiosk = await stack.enter_async_context(build_kiosk(settings, attract=attract))
     port = kiosk.port
-    port = with_rooms(settings, port, demo_session, kiosk)
+    port = with_rooms(settings, port, showroom, kiosk)
     from kiosk.wiring.pay_screens import with_payments
 
     port = await with_payments(settings, port, kiosk, stack)  # [payment_terminal]
@@ -137,7 +150,7 @@ def listen_to_the_jack(settings: Settings, app, stack: contextlib.AsyncExitStack
     stack.callback(jack.close)
 
 
-def with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
+def with_rooms(settings: Settings, port, showroom: Showroom | None = None, kiosk=None):
     """Put the room screens in front of the session port when [rooms] is configured (the
     booking system's fake of kiosk/demo/showroom.py with --demo-session and no [rooms] table).
     Confirmations print or e-mail through the running kiosk's receipt desks."""
@@ -160,10 +173,8 @@ def with_rooms(settings: Settings, port, demo_session: bool, kiosk=None):
         rooms = build_rooms(settings, send, patrons=patrons, **offers)
     else:
         rooms = build_rooms(settings, patrons=patrons)
-    if rooms is None and demo_session and patrons is not None:
-        from kiosk.demo.showroom import showroom_rooms
-
-        rooms = showroom_rooms(settings, patrons)
+    if rooms is None and showroom is not None and patrons is not None:
+        rooms = showroom.rooms(settings, patrons)
     if rooms is None:
         return port
     from concurrent.futures import ThreadPoolExecutor
