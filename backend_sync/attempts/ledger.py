@@ -14,6 +14,7 @@ never makes it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import sqlite3
 import threading
@@ -23,6 +24,7 @@ from pathlib import Path
 from backend_sync.store.private_files import private_sqlite
 from kiosk.core.attempts import Tries
 
+log = logging.getLogger(__name__)
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS attempts (scope TEXT NOT NULL, subject_hash TEXT NOT NULL,"
@@ -37,6 +39,9 @@ class SqliteAttemptLedger:
         self._db: sqlite3.Connection | None = None
         self._salt = b""
         self._lock = threading.Lock()
+        self._memory: dict[str, Tries] = {}
+        self._memory_salt = secrets.token_bytes(16)
+        self._warned = False
 
     def _open(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -62,7 +67,37 @@ class SqliteAttemptLedger:
     def _hash(self, scope: str, subject: str) -> str:
         return hashlib.sha256(self._salt + f"{scope}\x00{subject}".encode()).hexdigest()
 
+    # -- the port: the file, or this process's memory while the file cannot be used ----------
     def read(self, scope: str, subject: str) -> Tries:
+        try:
+            return self._read(scope, subject)
+        except (sqlite3.Error, OSError) as exc:
+            return self._memory.get(self._fallback(scope, subject, exc), Tries())
+
+    def update(self, scope: str, subject: str, change: Callable[[Tries], Tries]) -> Tries:
+        try:
+            return self._update(scope, subject, change)
+        except (sqlite3.Error, OSError) as exc:
+            key = self._fallback(scope, subject, exc)
+            self._memory[key] = change(self._memory.get(key, Tries()))
+            return self._memory[key]
+
+    def forget(self, scope: str, subject: str) -> None:
+        try:
+            self._forget(scope, subject)
+        except (sqlite3.Error, OSError) as exc:
+            self._memory.pop(self._fallback(scope, subject, exc), None)
+
+    def _fallback(self, scope: str, subject: str, exc: BaseException) -> str:
+        """A store that cannot be written (full, read-only, damaged) must not open the door
+        to guessing: the count goes on in memory for this process, with a warning."""
+        if not self._warned:
+            self._warned = True
+            log.warning("attempt ledger %s unusable (%s): counting in memory only", self.path, exc)
+        return hashlib.sha256(self._memory_salt + f"{scope}\x00{subject}".encode()).hexdigest()
+
+    # -- the file ------------------------------------------------------------------------
+    def _read(self, scope: str, subject: str) -> Tries:
         with self._lock:
             if self._db is None and not self.path.exists():
                 return Tries()  # nothing was ever counted: no file made for a look
@@ -73,7 +108,7 @@ class SqliteAttemptLedger:
             ).fetchone()
         return Tries(*row) if row else Tries()
 
-    def update(self, scope: str, subject: str, change: Callable[[Tries], Tries]) -> Tries:
+    def _update(self, scope: str, subject: str, change: Callable[[Tries], Tries]) -> Tries:
         with self._lock:
             db = self._open()
             key = (scope, self._hash(scope, subject))
@@ -95,7 +130,7 @@ class SqliteAttemptLedger:
                 raise
         return after
 
-    def forget(self, scope: str, subject: str) -> None:
+    def _forget(self, scope: str, subject: str) -> None:
         with self._lock:
             if self._db is None and not self.path.exists():
                 return

@@ -102,3 +102,14 @@ def test_staff_login_counts_and_a_locked_card_is_not_asked(tmp_path: Path) -> No
     assert guard.locked("2100000007")
     assert staff.authenticate("2100000007", "7890") is None  # locked: the ILS is not asked
     assert len(asked) == 3
+
+
+def test_a_ledger_that_cannot_be_written_still_counts_in_memory(tmp_path: Path, caplog) -> None:
+    blocked = tmp_path / "attempts.sqlite"
+    blocked.mkdir()  # a directory where the file should be: SQLite cannot open it
+    guard = lockout(blocked, ManualClock(T0))
+    assert [guard.wrong(CARD) for _ in range(3)] == [False, False, True]
+    assert guard.locked(CARD)  # never fails open
+    guard.right(CARD)
+    assert not guard.locked(CARD)
+    assert "counting in memory only" in caplog.text
