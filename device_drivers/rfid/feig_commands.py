@@ -20,6 +20,12 @@ Replies (after STATUS)::
     read blocks    DB-N DB-SIZE, then per block: SEC-STATUS DB[DB-SIZE]
     system info    DSFID UID[8] AFI MEM-SIZE(block size-1, blocks-1) IC-REF
 
+Assumptions taken from the manuals' notes, not yet from a real reader (docs/rfid.md,
+"Checks on a real reader"): the MORE bit is 0x80 of the inventory MODE; UIDs come MSB first
+(ISO 15693 UIDs begin E0); system information is exactly the 13 bytes above and echoes the
+UID; replies are exactly as long as their counts say. A reply that breaks one of them is a
+ReplyMismatch, never a guess.
+
 FEIG sends block data most significant byte first, i.e. every block reversed against the
 tag's memory order: ``blocks_from_wire``/``blocks_to_wire`` turn it back, so the rest of the
 kiosk sees memory as the tag holds it. Source: FEIG ID CPR manual ch. 9, ID ISC manuals §8.3.
@@ -33,6 +39,7 @@ from device_drivers.rfid.feig_frames import STATUS_MORE_DATA, STATUS_OK, FeigPro
 
 UID_LEN = 8
 TR_ISO15693 = 0x03
+UID_E0 = 0xE0  # ISO 15693: every UID's most significant byte
 MODE_ADDRESSED = 0x01
 MODE_MORE = 0x80
 NXP = 0x04
@@ -128,6 +135,10 @@ class SystemInfoReply:
     ic_ref: int
 
 
+class ReplyMismatch(FeigProtocolError):
+    """A well-formed reply that does not match the layout this module assumes."""
+
+
 def blocks_to_wire(data: bytes, block_size: int) -> bytes:
     return b"".join(data[i : i + block_size][::-1] for i in range(0, len(data), block_size))
 
@@ -174,10 +185,17 @@ def parse_inventory(reply: Frame) -> InventoryReply:
     if reply.status == STATUS_OK and not data:
         return InventoryReply((), False)
     count = _need(data, 1, "inventory")[0]
-    _need(data, 1 + count * 10, "inventory")
-    tags = tuple(
-        (data[1 + i * 10 + 1], bytes(data[1 + i * 10 + 2 : 1 + i * 10 + 10])) for i in range(count)
-    )
+    _exactly(data, 1 + count * 10, f"inventory of {count} tags")
+    records = [data[1 + i * 10 : 11 + i * 10] for i in range(count)]
+    for record in records:
+        if record[0] != TR_ISO15693:
+            raise ReplyMismatch(f"transponder type {record[0]:#04x}, not ISO 15693 (0x03)")
+        if record[2] != UID_E0:
+            raise ReplyMismatch(
+                f"UID {record[2:].hex().upper()} does not begin with E0"
+                + (": it comes least significant byte first" if record[9] == UID_E0 else "")
+            )
+    tags = tuple((record[1], bytes(record[2:10])) for record in records)
     return InventoryReply(tags, reply.status == STATUS_MORE_DATA)
 
 
@@ -187,13 +205,19 @@ def parse_blocks(reply: Frame, count: int) -> bytes:
     got, size = data[0], data[1]
     if got != count or size == 0:
         raise FeigProtocolError(f"asked for {count} blocks, reply says {got} of {size} bytes")
-    _need(data, 2 + got * (size + 1), "read blocks")
+    _exactly(data, 2 + got * (size + 1), f"{got} blocks of {size} bytes")
     wire = b"".join(data[2 + i * (size + 1) + 1 : 2 + (i + 1) * (size + 1)] for i in range(got))
     return blocks_from_wire(wire, size)
 
 
-def parse_system_info(reply: Frame) -> SystemInfoReply:
-    data = _need(reply.data, 13, "system information")
+def parse_system_info(reply: Frame, uid: bytes | None = None) -> SystemInfoReply:
+    """``uid``: the tag asked about; the reply must echo it where the layout puts it."""
+    data = _exactly(_need(reply.data, 13, "system information"), 13, "system information")
+    if uid is not None and bytes(data[1:9]) != uid:
+        raise ReplyMismatch(
+            f"system information for {uid.hex().upper()} carries {data[1:9].hex().upper()} "
+            "where the UID belongs: another layout (an INFO_FLAGS byte first?)"
+        )
     return SystemInfoReply(
         dsfid=data[0],
         uid=bytes(data[1:9]),
@@ -202,6 +226,12 @@ def parse_system_info(reply: Frame) -> SystemInfoReply:
         block_count=data[11] + 1,
         ic_ref=data[12],
     )
+
+
+def _exactly(data: bytes, size: int, what: str) -> bytes:
+    if len(data) != size:
+        raise ReplyMismatch(f"{what}: the reply has {len(data)} data bytes, the layout {size}")
+    return data
 
 
 def _need(data: bytes, size: int, what: str) -> bytes:

@@ -28,6 +28,7 @@ from device_drivers.rfid.feig_frames import (
     STATUS_NO_TRANSPONDER,
     STATUS_OK,
     STATUS_RF_ERROR,
+    STATUS_TEXT,
     STATUS_WRITE_ERROR,
     FeigProtocolError,
     Frame,
@@ -36,6 +37,7 @@ from device_drivers.rfid.feig_frames import (
     encode,
 )
 from device_drivers.rfid.interface import (
+    ReaderMismatch,
     ReaderProtocolError,
     ReaderRefused,
     ReaderUnavailable,
@@ -45,6 +47,8 @@ from device_drivers.rfid.interface import (
     TagUnreadable,
     TagWriteFailed,
 )
+
+CHECKS = "docs/rfid.md, 'Checks on a real reader'"
 
 try:  # a pty or tty that vanished fails tcflush with termios.error, not OSError
     from termios import error as _TermiosError
@@ -110,14 +114,23 @@ class FeigReader:
                 fc.Inventory(more=more), ok=(STATUS_MORE_DATA, STATUS_NO_TRANSPONDER)
             )
             if reply.status == STATUS_NO_TRANSPONDER:
-                break
+                return list(seen.values())
             parsed = self._parse(fc.parse_inventory, reply)
+            new = [uid for _, uid in parsed.tags if uid.hex().upper() not in seen]
+            if more and not new:  # a continuation must bring the tags not yet reported
+                raise ReaderMismatch(
+                    "the reader answered an inventory with MORE (MODE bit 0x80) by repeating "
+                    f"tags already reported: it does not continue that way ({CHECKS})"
+                )
             for dsfid, uid in parsed.tags:
                 seen.setdefault(uid.hex().upper(), TagSighting(uid.hex().upper(), dsfid))
             more = parsed.more
             if not more:
-                break
-        return list(seen.values())
+                return list(seen.values())
+        raise ReaderMismatch(
+            f"the reader still reports more data after {MAX_INVENTORY_ROUNDS} rounds "
+            f"({len(seen)} tags): its MORE continuation is not what the driver assumes ({CHECKS})"
+        )
 
     def read_blocks(self, uid: str, first: int, count: int) -> bytes:
         data = b""
@@ -135,7 +148,7 @@ class FeigReader:
 
     def system_info(self, uid: str) -> TagInfo:
         reply = self._tag_exchange(uid, fc.SystemInfo(_uid(uid)))
-        info = self._parse(fc.parse_system_info, reply)
+        info = self._parse(fc.parse_system_info, reply, _uid(uid))
         return TagInfo(uid, info.dsfid, info.afi, info.block_size, info.block_count)
 
     def write_afi(self, uid: str, afi: int) -> None:
@@ -193,6 +206,11 @@ class FeigReader:
                     log.warning("rfid line error, attempt %d: %s", attempt + 1, exc)
                     self._resync()
                     continue
+                if reply.status not in STATUS_TEXT:
+                    raise ReaderMismatch(
+                        f"status {reply.status:#04x} to {type(command).__name__} is none the "
+                        f"driver knows from the FEIG manual ({CHECKS})"
+                    )
                 if reply.status not in (STATUS_OK, *ok):
                     text = describe_status(reply.status, reply.data)
                     raise ReaderRefused(
@@ -263,9 +281,11 @@ class FeigReader:
         self._decoder.clear()
 
     @staticmethod
-    def _parse(parser: Callable[..., _T], reply: Frame, *args: int) -> _T:
+    def _parse(parser: Callable[..., _T], reply: Frame, *args: object) -> _T:
         try:
             return parser(reply, *args)
+        except fc.ReplyMismatch as exc:
+            raise ReaderMismatch(f"the reader's reply does not match: {exc} ({CHECKS})") from None
         except FeigProtocolError as exc:
             raise ReaderProtocolError(f"malformed reply: {exc}") from None
 

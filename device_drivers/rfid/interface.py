@@ -30,6 +30,13 @@ class ReaderProtocolError(RfidError):
     retries."""
 
 
+class ReaderMismatch(ReaderProtocolError):
+    """The reader answers in well-formed frames that do not match what the driver assumes
+    from the manuals' notes (MORE continuation, UID byte order, system-information layout,
+    status codes): the driver stops rather than misread tags. docs/rfid.md, "Checks on a
+    real reader", says how a technician confirms each assumption."""
+
+
 class ReaderRefused(RfidError):
     """The reader answered with an error status that names no tag fault."""
 

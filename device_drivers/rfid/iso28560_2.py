@@ -27,7 +27,9 @@ DSFID = 0x06
 PRIMARY_ITEM_ID, CONTENT_PARAMETER, OWNER_LIBRARY, SET_INFO, TYPE_OF_USAGE = 1, 2, 3, 4, 5
 
 
-def decode(memory: bytes) -> ItemData:
+def decode(memory: bytes, *, declared: bool = False) -> ItemData:
+    """``declared``: the tag's DSFID (0x06) or the configuration names this model, so a chain
+    that also looks like an ISO 28560-3 layout is read as what it says it is."""
     if is_blank(memory):
         raise UnknownTagFormat("blank tag")
     if has_valid_crc(memory):
@@ -38,18 +40,19 @@ def decode(memory: bytes) -> ItemData:
     problems = []
     for order, candidate in orders:
         try:
-            return _decode_elements(candidate, order)
+            return _decode_elements(candidate, order, declared)
         except UnknownTagFormat as exc:
             problems.append(f"{order}: {exc}")
     raise UnknownTagFormat("ISO 28560-2 rejected (" + ", ".join(problems) + ")")
 
 
-def _decode_elements(memory: bytes, order: BlockOrder) -> ItemData:
+def _decode_elements(memory: bytes, order: BlockOrder, declared: bool) -> ItemData:
     if not memory or (memory[0] & 0x0F) != PRIMARY_ITEM_ID:
         raise UnknownTagFormat("first data element is not the primary item id")
     if not iso15962.is_clean_chain(memory):
         raise UnknownTagFormat("bytes after the data elements' end (not an element chain)")
-    if looks_like_28560_3(memory):  # a chain ending before byte 19 leaves the CRC field 0
+    # (a chain that ends before byte 19 leaves the -3 CRC field 0: then it is this model)
+    if not declared and looks_like_28560_3(memory):
         raise UnknownTagFormat("laid out as an ISO 28560-3 basic block, not ISO 28560-2")
     elements = {}
     for element in iso15962.parse_elements(memory):

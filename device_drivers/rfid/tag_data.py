@@ -105,7 +105,7 @@ def decode_tag(
         case "iso28560-3":
             return iso28560_3.decode(memory, allow_bad_crc=True)
         case "iso28560-2":
-            return iso28560_2.decode(memory)
+            return iso28560_2.decode(memory, declared=True)
     try:
         return iso28560_3.decode(memory)
     except UnprogrammedTag:

@@ -68,6 +68,7 @@ class RfidSimulator:
             "plug": lambda p: self.plug(),
             "corrupt": lambda p: self.responder.corrupt_replies(int(p.get("frames", 1))),
             "drop": lambda p: self.responder.drop_requests(int(p.get("frames", 1))),
+            "quirk": lambda p: self.responder.set_quirk(str(p["name"]), bool(p.get("on", True))),
         }
 
     def status(self) -> dict[str, Any]:

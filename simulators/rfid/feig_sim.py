@@ -5,6 +5,13 @@ model. ``FeigResponder.respond`` is pure apart from the model; the TCP and pty f
 Line faults: ``corrupt_replies(n)`` garbles the CRC of the next n replies and
 ``drop_requests(n)`` ignores the next n requests (noise on the serial line either way); the
 front ends implement unplugging.
+
+Quirks (``set_quirk``): a reader whose well-formed answers differ from what the driver takes
+from the manuals' notes, so the driver's mismatch detection can be tested:
+  ignore-more        inventory ignores the MORE bit: every round starts again at the first tags
+  uid-lsb-first      inventory sends each UID least significant byte first
+  system-info-flags  system information starts with an ISO 15693 INFO_FLAGS byte
+  odd-status         inventory replies carry status 0x42, which the FEIG table does not list
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ _FAULT_STATUS = {
     "address": ff.STATUS_ADDRESS_ERROR,
 }
 _ISO_LOCKED = 0x12
+QUIRKS = ("ignore-more", "uid-lsb-first", "system-info-flags", "odd-status")
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,13 @@ class FeigResponder:
         self._drop = 0
         self._lock = threading.Lock()
         self.requests = 0
+        self.quirks: set[str] = set()
+
+    def set_quirk(self, name: str, on: bool = True) -> None:
+        if name not in QUIRKS:
+            raise ValueError(f"quirk must be one of {', '.join(QUIRKS)}")
+        with self._lock:
+            (self.quirks.add if on else self.quirks.discard)(name)
 
     def corrupt_replies(self, count: int) -> None:
         with self._lock:
@@ -78,12 +93,14 @@ class FeigResponder:
         try:
             match command:
                 case fc.Inventory(more=more):
-                    tags, pending = model.inventory(more)
-                    wire = [(dsfid, bytes.fromhex(uid)) for dsfid, uid in tags]
+                    tags, pending = model.inventory(more and "ignore-more" not in self.quirks)
+                    order = -1 if "uid-lsb-first" in self.quirks else 1
+                    wire = [(dsfid, bytes.fromhex(uid)[::order]) for dsfid, uid in tags]
                     cost = model.cost_s("inventory", len(tags))
                     if not tags and not pending:
                         return ff.STATUS_NO_TRANSPONDER, b"", cost
                     status = ff.STATUS_MORE_DATA if pending else ff.STATUS_OK
+                    status = 0x42 if "odd-status" in self.quirks else status
                     return status, fc.inventory_reply_data(wire), cost
                 case fc.ReadBlocks(uid, first, count):
                     data = model.read_blocks(uid.hex(), first, count)
@@ -126,7 +143,8 @@ class FeigResponder:
                     len(tag.memory) // model.block_size,
                     0x01,
                 )
-                return ff.STATUS_OK, fc.system_info_reply_data(info), tag_cost
+                flags = b"\x0f" if "system-info-flags" in self.quirks else b""
+                return ff.STATUS_OK, flags + fc.system_info_reply_data(info), tag_cost
             case fc.Eas(uid, fc.EAS_ALARM):
                 if not model.eas_alarm(uid.hex()):
                     return ff.STATUS_NO_TRANSPONDER, b"", tag_cost  # EAS off: the tag is silent

@@ -56,9 +56,10 @@ def test_simulator_parses_what_the_host_sends(command: fc.Command) -> None:
 
 
 def test_inventory_reply() -> None:
-    data = fc.inventory_reply_data([(0x3E, UID), (0x00, bytes(8))])
+    other = bytes.fromhex("E0040150000000FF")
+    data = fc.inventory_reply_data([(0x3E, UID), (0x00, other)])
     reply = fc.parse_inventory(ff.Frame(0, 0xB0, data, status=ff.STATUS_MORE_DATA))
-    assert reply.tags == ((0x3E, UID), (0x00, bytes(8)))
+    assert reply.tags == ((0x3E, UID), (0x00, other))
     assert reply.more is True
 
 

@@ -124,9 +124,10 @@ def test_auto_reads_a_28560_2_tag_as_28560_2(memory: bytes) -> None:
 
 def test_a_lone_long_text_item_is_ambiguous() -> None:
     """The one overlap found: an ISO 28560-2 tag holding nothing but an octet/UTF-8 item id
-    of 17 characters or more is byte for byte a 28560-3 block with a failed CRC (61 12 …:
-    usage 6, 18 parts, "part '0'", item text, CRC field = characters 17-18). Neither decoder
-    claims it: refused as unknown, never an item of either model."""
+        of 18 characters or more is byte for byte a 28560-3 block with a failed CRC (61 12 …:
+        usage 6, 18 parts, "part '0'", item text, CRC field = characters 17-18). Neither decoder
+        claims it without a word from the tag: refused as unknown, never an item of either model;
+    with its DSFID 0x06 it is read as the ISO 28560-2 tag it says it is."""
     memory = (oid_element(1, 6, b"0" * 18) + b"\x00").ljust(36, b"\x00")
     for decoder in (iso28560_2.decode, decode_tag):
         try:
@@ -134,3 +135,4 @@ def test_a_lone_long_text_item_is_ambiguous() -> None:
         except UnknownTagFormat:
             continue
         raise AssertionError("an ambiguous tag was read as an item")
+    assert decode_tag(memory, dsfid=0x06).primary_item_id == "0" * 18  # the tag says -2
