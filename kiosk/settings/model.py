@@ -6,6 +6,7 @@ from kiosk.settings.base import Section
 from kiosk.settings.circulation import CirculationSection
 from kiosk.settings.console import ConsoleSection
 from kiosk.settings.general import KioskSection, LogSection
+from kiosk.settings.help import HelpSection
 from kiosk.settings.ils import IlsSection
 from kiosk.settings.lockers import LockersSection
 from kiosk.settings.metrics import MetricsSection
@@ -18,6 +19,7 @@ from kiosk.settings.rooms import RoomsSection
 from kiosk.settings.scanner import ScannerSection
 from kiosk.settings.smtp import SmtpSection
 from kiosk.settings.store import StoreSection
+from kiosk.settings.theme import ThemeSection
 from kiosk.settings.ui import UiSection
 
 
@@ -41,3 +43,5 @@ class Settings(Section):
     metrics: MetricsSection | None = None
     store: StoreSection = StoreSection()
     console: ConsoleSection = ConsoleSection()
+    help: HelpSection | None = None
+    theme: ThemeSection = ThemeSection()
