@@ -8,7 +8,9 @@ the simulator's status as JSON, ``/receipt/N.png`` a printed receipt's image. It
 device state of its own, only a short log of what was done.
 
 Every POST needs the page's CSRF token and, when the browser names one, the console's own
-origin (guard.py); with a ``password_hash`` every request needs the password (HTTP Basic).
+origin (guard.py); with a ``password_hash`` every request needs the password (HTTP Basic);
+without one, only requests addressed to a loopback name (127.0.0.1, localhost, [::1]) are
+served, so a DNS-rebinding page cannot read the token.
 The server (server.py) binds to loopback, and elsewhere only with a password.
 """
 
@@ -110,6 +112,10 @@ def create_app(
 
     @app.before_request
     def guarded() -> Any:
+        if credential is None and not guard.is_loopback(request.host.rpartition(":")[0]):
+            # without a password the console is loopback's only: a page whose name was made
+            # to point here (DNS rebinding) must not read the token or post a form
+            return Response("refused: not addressed as this machine\n", 403, mimetype="text/plain")
         if credential is not None:
             given = guard.basic_password(request.headers.get("Authorization"))
             if given is None or not guard.verify_password(given, credential):

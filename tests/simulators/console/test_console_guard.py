@@ -75,6 +75,14 @@ def test_a_form_from_another_origin_is_refused_even_with_the_token(rig) -> None:
     assert rig.control("lockers").call("status")["compartments"]["4"]["door"] == "open"
 
 
+def test_a_page_addressed_by_another_name_is_refused(rig) -> None:
+    """DNS rebinding: evil.example made to resolve to 127.0.0.1 reads nothing, posts nothing."""
+    port = rig.url.rsplit(":", 1)[1]
+    status, body = request(rig.url + "/", Host=f"evil.example:{port}")
+    assert status == 403 and "csrf_token" not in body
+    assert request(rig.url + "/", Host=f"localhost:{port}")[0] == 200
+
+
 def test_off_loopback_without_a_password_the_console_does_not_start() -> None:
     app = create_app(Console({}))
     with pytest.raises(ConsoleExposedError, match="password_hash"):
