@@ -221,7 +221,8 @@ class PaymentDesk:
                 return Paid(record, balance, run.receipt_lines)
             case State.TO_STAFF:
                 return SentToStaff(record)
-        return NotPaid(record, _why(run), record.reason)
+        host = run.last_outcome.host_text if isinstance(run.last_outcome, Declined) else ""
+        return NotPaid(record, _why(run), record.reason, host)
 
 
 def outcome_word(result: PaymentResult) -> str:

@@ -63,6 +63,7 @@ class NotPaid:
     record: PaymentRecord | None  # None: nothing was started (offline, busy kiosk)
     why: NotPaidWhy
     text: str = ""  # in words, for the log and the staff screen (the bank's text if any)
+    host_text: str = ""  # the bank's own decline text as the terminal gave it, for the patron
 
 
 @dataclass(frozen=True)

@@ -53,11 +53,12 @@ def outcome_view(own: PayView, result: PaymentResult) -> PayView:
             reference = reference_of(record)
             return replace(done, outcome="paid", amount_cents=record.recorded_cents,
                            new_balance_cents=balance, reference=reference)  # fmt: skip
-        case NotPaid(why=why, record=record):
-            # NotPaid.text is the desk's words for the log (English), not the bank's
-            # text alone: the patron gets our sentence in their language.
+        case NotPaid(why=why, record=record, host_text=host):
+            # NotPaid.text is the desk's words for the log (English): the patron gets our
+            # sentence in their language, and beside it the bank's own text when the
+            # terminal gave one (card schemes require it to be shown).
             reference = reference_of(record) if record is not None else ""
-            return replace(done, outcome=why, reference=reference)
+            return replace(done, outcome=why, reference=reference, detail=host)
         case SentToStaff(record=record):
             return replace(done, outcome="to_staff", reference=reference_of(record))
         case ChoiceRefused(refusal=refusal):

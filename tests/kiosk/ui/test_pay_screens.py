@@ -199,6 +199,13 @@ def test_every_terminal_fault_reads_as_words(kiosk, fault: str) -> None:
         "end_of_day_needed": "terminal_unavailable",
     }
     assert view.outcome == expected[fault]
+    if fault == "decline":  # the bank's own words beside ours (card schemes require them)
+        assert view.detail == "Declined by the card issuer"
+        assert texts[-1] == "Declined by the card issuer" and texts[1] != texts[-1]
+    elif fault == "end_of_day_needed":  # the terminal's text with its refusal, shown too
+        assert view.detail == "End-of-day required"
+    else:
+        assert view.detail == ""
     if view.outcome == "to_staff":  # staff find it by the terminal's numbers
         assert view.reference and any(view.reference in t for t in texts)
 

@@ -248,6 +248,8 @@ def test_unnamed_fees_offer_pay_all_only() -> None:
     [
         (NotPaid(record("not_charged"), "declined", "Insufficient funds"), "declined",
          "", "000017/0004"),
+        (NotPaid(record("not_charged"), "declined", "issuer declined (05): 51 NO FUNDS",
+                 "51 NO FUNDS"), "declined", "51 NO FUNDS", "000017/0004"),
         (NotPaid(record("not_charged"), "aborted", "cancelled"), "aborted", "", "000017/0004"),
         (NotPaid(record("not_charged"), "card", "unreadable"), "card", "", "000017/0004"),
         (NotPaid(None, "busy", "another payment"), "busy", "", ""),
