@@ -4,6 +4,7 @@ parameters and their types, so a browser form (all strings) becomes a control AP
 The table mirrors the control APIs of simulators/{ils,rfid,lockers,printer,rooms,registration}; the
 console never reaches into a simulator object, it only calls these actions over HTTP, so
 whatever it does is scriptable with `kiosk sim X …` or ControlClient. Pure: no I/O.
+The card payment terminal (simulators/payment/app.py) is in the table too, as "payment".
 """
 
 from __future__ import annotations
@@ -112,6 +113,15 @@ ACTIONS: dict[str, dict[str, ActionSpec]] = {
         "forget_all": _spec("delete every record"),
         "reset_faults": _spec("clear faults"),
         "stats": _spec("requests answered, records created"),
+    },
+    "payment": {
+        "fault": _spec("arm a fault", name="str", count="int"),
+        "clear": _spec("approve everything (clear faults)"),
+        "card": _spec("insert another card", brand="str", card_type="int", pan="str"),
+        "nak": _spec("refuse serial frames (NAK)", frames="int"),
+        "drop": _spec("hang up TCP connections"),
+        "journal": _spec("the terminal's journal"),
+        "totals": _spec("the open batch's totals"),
     },
 }
 TRUE = {"1", "true", "on", "yes"}

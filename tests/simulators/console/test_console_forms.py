@@ -40,7 +40,7 @@ def test_bad_input_is_a_form_error(device: str, action: str, form: dict[str, str
 
 
 def test_every_device_has_actions() -> None:
-    assert set(ACTIONS) == {"rfid", "lockers", "printer", "ils", "rooms", "registration"}
+    assert set(ACTIONS) == {"rfid", "lockers", "printer", "ils", "rooms", "registration", "payment"}
 
 
 def test_rfid_rows_decode_the_item_and_find_its_title() -> None:
