@@ -61,6 +61,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "offline.checkout_cap": ("No more items can be borrowed while offline.", ""),
     "offline.no_renewals": ("Renewing is not possible while the library system is offline.", ""),
     "offline.recorded": ("Recorded offline; the library system will be updated later.", ""),
+    "offline.kept": (
+        "The library system could not be reached. What you did is recorded on this kiosk, "
+        "and the library will be updated when the system is back.",
+        "",
+    ),
+    "offline.not_handled": ("Not possible while the library system is offline: %(titles)s", DESK),
     "kiosk.cannot_record": ("This kiosk cannot record transactions now.", DESK),
     "session.timeout_warning": ("Are you still there? Touch the screen to continue.", ""),
     "session.pad_unavailable": ("The RFID pad is not working.", DESK),

@@ -108,6 +108,8 @@ async def account(c: Circulation) -> AccountView:
         item = await _item(c, item_id)
         due = item.due_date if item else None
         late = item_id in overdue or (due is not None and due < now)
+        if item:
+            v.titles.learn(item_id, item.title)  # a return of it offline shows its title
         loans.append(LoanView(item_id, item.title if item else item_id, due, late))
     hold_views = []
     for item_id in (*holds, *queued):

@@ -260,7 +260,12 @@ class CirculationService:
 
     # -- the life cycle ----------------------------------------------------------------
     def _begin(self, card: str) -> None:
-        visit = Visit(self.ports.new_session_id(), card=card, started_at=self.ports.clock.now())
+        visit = Visit(
+            self.ports.new_session_id(),
+            card=card,
+            started_at=self.ports.clock.now(),
+            titles=self.ports.titles,
+        )
         self.visit = visit
         self._work = VisitWork(
             self.ports, self.rules, self.policy, self.kiosk_id, visit, self._alert, self._publish

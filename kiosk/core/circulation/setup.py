@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from kiosk.core.attempts import Lockout
 from kiosk.core.circulation.pad import Pad
 from kiosk.core.circulation.session import IdleTimer, SessionView
+from kiosk.core.circulation.titles import TitleCache
 from kiosk.core.circulation.visit import StaffAlert
 from kiosk.core.clock import Clock
 from kiosk.core.outbox import Outbox
@@ -51,3 +52,4 @@ class Ports:
     translate: Callable[[str], str] = field(default=lambda text: text)
     new_session_id: Callable[[], str] = field(default=lambda: secrets.token_hex(8))
     pin_lockout: Lockout | None = None  # shared with the commands (kiosk/core/attempts.py)
+    titles: TitleCache = field(default_factory=TitleCache)  # titles seen, for offline lines

@@ -14,9 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from kiosk.core.circulation.notices import Notice
+from kiosk.core.circulation.offline_outcome import offline_outcome, outcome_sentences
 from kiosk.core.circulation.offline_policy import OfflinePolicy
 from kiosk.core.circulation.pad import Pad, PadItem
 from kiosk.core.circulation.session import Activity, ItemLine, LineStatus
+from kiosk.core.circulation.titles import TitleCache
 from kiosk.core.clock import Clock
 from kiosk.core.model import Patron
 from kiosk.core.outbox import EntryKind, Outbox, OutboxEntry
@@ -54,12 +56,13 @@ class Visit:
     borrow_refusal: Notice | None = None  # why this patron may not borrow, when they may not
     receipt_items: list[ReceiptItem] = field(default_factory=list)
     counter: int = 0
+    titles: TitleCache = field(default_factory=TitleCache)  # shared by the service's visits
 
     def add_line(
         self, item_id: str, activity: Activity, status: LineStatus, at: datetime | None = None
     ) -> ItemLine:
         self.counter += 1
-        line = ItemLine(self.counter, item_id, activity, status, at=at)
+        line = ItemLine(self.counter, item_id, activity, status, self.titles.title(item_id), at=at)
         self.lines[line.seq] = line
         return line
 
@@ -69,6 +72,10 @@ class Visit:
 
     def update(self, seq: int, **changes: Any) -> ItemLine:
         line = replace(self.lines[seq], **changes)
+        if line.title:  # the library system named it: remembered for offline visits
+            self.titles.learn(line.item_id, line.title)
+        elif known := self.titles.title(line.item_id):  # an answer without a title
+            line = replace(line, title=known)
         self.lines[seq] = line
         return line
 
@@ -81,7 +88,8 @@ class Visit:
     ) -> Receipt | None:
         """The receipt of this visit, or None when nothing was recorded. The patron appears
         only as a masked card number; returns with an alert say where the item goes, and an
-        offline visit says it was recorded offline."""
+        offline visit says what was recorded on the kiosk and what could not be handled
+        offline, in the goodbye screen's words (offline_outcome.py)."""
         if not self.receipt_items:
             return None
         notes = [
@@ -89,8 +97,7 @@ class Visit:
             for line in self.lines.values()
             if line.notice is not None and line.notice.key in ALERT_NOTICES
         ]
-        if any(line.offline for line in self.lines.values()):
-            notes.append(translate(Notice("offline.recorded").text))
+        notes += outcome_sentences(offline_outcome(self.lines.values()), translate)
         fields: dict[str, Any] = {
             "library_name": library_name,
             "kiosk_id": kiosk_id,

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kiosk.core.circulation.offline_outcome import offline_outcome
 from kiosk.core.circulation.session import Activity, SessionView, State
 from kiosk.core.circulation.session import ItemLine as CoreLine
 from kiosk.core.circulation.session import LineStatus as CoreStatus
@@ -87,20 +88,24 @@ def ui_line(line: CoreLine) -> ItemLine:
     )
 
 
-def line_counts(view: SessionView) -> dict[str, int]:
-    """What the visit did, for the receipt and goodbye screens."""
+def line_counts(view: SessionView) -> dict[str, Any]:
+    """What the visit did, for the receipt and goodbye screens: the counts, and with the
+    library system offline what was kept on the kiosk and what could not be handled."""
     statuses = [line.status for line in view.lines]
+    offline = offline_outcome(view.lines)
     return {
         "borrowed": statuses.count(CoreStatus.BORROWED),
         "returned": statuses.count(CoreStatus.RETURNED),
         "renewed": statuses.count(CoreStatus.RENEWED),
+        "offline_kept": offline.kept,
+        "not_offline": offline.not_handled,
     }
 
 
 def screen_for(
     view: SessionView,
     attract: AttractView,
-    counts: dict[str, int],
+    counts: dict[str, Any],
     *,
     staff: Callable[[], StaffView],
     now: Callable[[], datetime],
@@ -118,7 +123,7 @@ def screen_for(
 def _screen_of(
     view: SessionView,
     attract: AttractView,
-    counts: dict[str, int],
+    counts: dict[str, Any],
     staff: Callable[[], StaffView],
     now: Callable[[], datetime],
 ) -> UiState:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from kiosk.core.circulation.offline_outcome import OfflineOutcome, outcome_sentences
 from kiosk.ui.presenters.views import (
     AccountView,
     HoldLine,
@@ -248,6 +249,13 @@ def staff_result(action: str, target: str, tr: Texts) -> str:
     return (
         tr.gettext(message) % {"target": device} if "%(target)s" in message else tr.gettext(message)
     )
+
+
+def offline_note(kept: int, not_offline: tuple[str, ...], tr: Texts) -> str:
+    """With the library system offline: what was recorded on the kiosk and what could not be
+    handled, in the receipt's very words (core/circulation/offline_outcome.py)."""
+    outcome = OfflineOutcome(kept, not_offline)
+    return " ".join(outcome_sentences(outcome, tr.gettext))
 
 
 def alarm_summary(alarms: tuple[str, ...], tr: Texts) -> tuple[str, Tone]:

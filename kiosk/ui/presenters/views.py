@@ -147,6 +147,8 @@ class ReceiptView:
     returned: int = 0
     renewed: int = 0
     spoken_receipt: str = ""  # the receipt's content, for "Read the receipt aloud"
+    offline_kept: int = 0  # items recorded on the kiosk with the library system offline
+    not_offline: tuple[str, ...] = ()  # titles the offline policy refused
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,8 @@ class GoodbyeView:
     borrowed: int = 0
     returned: int = 0
     renewed: int = 0
+    offline_kept: int = 0  # as ReceiptView: said in words (core/circulation/offline_outcome.py)
+    not_offline: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.presenters.intents import Finished, ReceiptChosen
-from kiosk.ui.presenters.text import Texts, session_summary
+from kiosk.ui.presenters.text import Texts, offline_note, session_summary
 from kiosk.ui.presenters.views import GoodbyeView, ReceiptView
 from kiosk.ui.screens.base import KioskScreen, Send, flipping
 from kiosk.ui.theme import Theme
@@ -140,6 +140,10 @@ class GoodbyeScreen(KioskScreen):
         self.summary = FitLabel(role="heading", lines=2, halign="center")
         self.receipt = FitLabel(role="body", lines=2, halign="center")
         self.reminder = FitLabel(role="body", lines=2, halign="center", colour="muted")
+        # with the library system offline: recorded on the kiosk, and what could not be done
+        self.offline = FitLabel(role="body", lines=4, halign="center")
+        self.offline.patron_data = True  # the titles of one patron's visit
+        self.detachable.append(self.offline)
         self.finish = KioskButton(role="secondary")
         self.finish.action_name = "finish"
         self.finish.bind(on_release=lambda *_: self.send(Finished()))
@@ -148,6 +152,7 @@ class GoodbyeScreen(KioskScreen):
         for widget in (self.title, self.summary, self.receipt, self.reminder, self.finish):
             self.root_panel.add_widget(widget)
         self.root_panel.add_widget(BoxLayout())
+        self._offline_at = self.root_panel.children.index(self.receipt)
 
     def render(self, view: GoodbyeView, tr: Texts) -> None:  # type: ignore[override]
         self.view = view
@@ -160,6 +165,12 @@ class GoodbyeScreen(KioskScreen):
         self.receipt.text = notes.get(view.receipt, "")
         self.reminder.text = tr.gettext("Do not forget your card and your books.")
         self.finish.text = tr.gettext("Finish now")
+        self.offline.text = offline_note(view.offline_kept, view.not_offline, tr)
+        shown = bool(self.offline.text)
+        if shown and self.offline.parent is None:  # takes room only when it has something
+            self.root_panel.add_widget(self.offline, index=self._offline_at)
+        elif not shown and self.offline.parent is not None:
+            self.root_panel.remove_widget(self.offline)
 
     def on_enter(self, *_: object) -> None:
         self._leave = Clock.schedule_once(lambda _dt: self.send(Finished()), self.linger_s)

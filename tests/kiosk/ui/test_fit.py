@@ -124,6 +124,9 @@ VIEWS = {
         ReceiptView(False, True, 3, 2, 12, spoken_receipt="Paimta\nMetai, 2026-12-16"),
     ),
     "goodbye": UiState(Screen.GOODBYE, GoodbyeView("email", 3, 2, 21)),
+    "goodbye-offline": UiState(
+        Screen.GOODBYE, GoodbyeView("print", 3, 2, 0, 5, (LONG, "Žemaitė. Marti"))
+    ),
     "pickup-code": UiState(Screen.PICKUP, PickupView(error="wrong_code")),
     "pickup-open": UiState(Screen.PICKUP, PickupView("opened", "12")),
     "pickup-code-or-card": UiState(

@@ -60,7 +60,13 @@ def test_a_line_the_screens_have_no_status_for_shows_as_refused_with_its_reason(
 def test_counts_are_what_the_visit_did() -> None:
     statuses = (LineStatus.BORROWED, LineStatus.BORROWED, LineStatus.RETURNED, LineStatus.REFUSED)
     view = SessionView(lines=tuple(line(str(n), status) for n, status in enumerate(statuses)))
-    assert line_counts(view) == {"borrowed": 2, "returned": 1, "renewed": 0}
+    assert line_counts(view) == {
+        "borrowed": 2,
+        "returned": 1,
+        "renewed": 0,
+        "offline_kept": 0,
+        "not_offline": (),
+    }
 
 
 def test_a_device_row_is_healthy_only_if_every_device_of_its_kind_is() -> None:
