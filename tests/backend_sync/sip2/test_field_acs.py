@@ -15,9 +15,10 @@ from typing import TypeVar
 import pytest
 
 from backend_sync.sip2.client import Sip2Client, Sip2Config
-from backend_sync.sip2.codec import Checksum, Framer, decode, unescape
+from backend_sync.sip2.codec import Checksum, Framer, decode, make, unescape
 from backend_sync.sip2.connection import Endpoint, Wire
 from backend_sync.sip2.mapping import Terminal
+from backend_sync.sip2.session import Sip2Session
 from kiosk.cli import main
 from kiosk.core.errors import LibraryRefusesKiosk, LibraryUnavailable
 from simulators.ils.simulator import IlsSimulator
@@ -212,7 +213,10 @@ def test_the_refused_state_ends_when_the_acs_serves_again() -> None:
 # ---- unrequested messages and escaped separators over the wire -------------------------
 
 
-def test_a_stray_98_after_a_keepalive_does_not_desynchronise_the_session() -> None:
+@pytest.mark.parametrize("terminator", [b"\n", b"\r\n\n", b"\r\x00\x00\x00"])
+def test_a_stray_98_after_a_keepalive_does_not_desynchronise_the_session(
+    terminator: bytes,
+) -> None:
     def answer(request: str) -> list[bytes]:
         sequence = sequence_of(request)
         if request.startswith("93"):
@@ -223,7 +227,7 @@ def test_a_stray_98_after_a_keepalive_does_not_desynchronise_the_session() -> No
         return [with_trailer(f"18030001{DATE}AB{ITEM}|AJ{title}|", sequence)]
 
     async def body() -> None:
-        async with TinyAcs(answer, terminator=b"\r\n\n") as acs:
+        async with TinyAcs(answer, terminator=terminator) as acs:
             client = client_for(acs.port, Clock())
             try:
                 await client.connect()
@@ -238,6 +242,15 @@ def test_a_stray_98_after_a_keepalive_does_not_desynchronise_the_session() -> No
             assert acs.requests["17"] == 2 and acs.connections == 1  # no resend, no reconnect
 
     run(body)
+
+
+def test_the_session_gives_up_on_96_forever_after_its_resends() -> None:
+    session = Sip2Session(retries=2)
+    sent = [session.request(make("17", {"transaction_date": DATE}, [("AB", ITEM)]))]
+    actions = [session.receive(with_trailer("96", None)) for _ in range(3)]
+    assert [type(a).__name__ for a in actions] == ["Send", "Send", "Failed"]
+    assert all(a.data == sent[0].data for a in actions[:2])  # the same request, same AY
+    assert actions[2].refused and not actions[2].outcome_unknown
 
 
 def test_a_refused_kiosk_is_still_library_unavailable_to_the_core() -> None:
