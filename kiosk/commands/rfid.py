@@ -108,8 +108,13 @@ def _register_reader_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def run_decode(args: argparse.Namespace) -> int:
+    digits = args.hex.replace(":", "").replace(" ", "")
+    if len(digits) % 2 and all(c in "0123456789abcdefABCDEF" for c in digits):
+        raise CommandError(
+            f"odd number of hex digits ({len(digits)}): each byte is two digits", EXIT_USAGE
+        )
     try:
-        memory = bytes.fromhex(args.hex.replace(":", "").replace(" ", ""))
+        memory = bytes.fromhex(digits)
     except ValueError:
         raise CommandError(f"not hex: {args.hex[:40]!r}", EXIT_USAGE) from None
     try:

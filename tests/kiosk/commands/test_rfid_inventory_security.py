@@ -61,3 +61,10 @@ def test_a_tag_whose_memory_cannot_be_read_still_shows_its_security(
     assert tags[good]["security"]["secured"] is True
     assert tags[bad]["kind"] == "unreadable" and tags[bad]["problem"]
     assert tags[bad]["security"]["secured"] is True  # system info still answers
+
+
+def test_decode_says_odd_number_of_hex_digits(capsys) -> None:
+    assert main(["rfid", "decode", "ABC"]) == 2
+    assert "odd number of hex digits (3)" in capsys.readouterr().err
+    assert main(["rfid", "decode", "XYZ1"]) == 2
+    assert "not hex" in capsys.readouterr().err
