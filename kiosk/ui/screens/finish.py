@@ -143,7 +143,7 @@ class GoodbyeScreen(KioskScreen):
         # with the library system offline: recorded on the kiosk, and what could not be done
         self.offline = FitLabel(role="body", lines=4, halign="center")
         self.offline.patron_data = True  # the titles of one patron's visit
-        self.detachable.append(self.offline)
+        self.detachable += [self.offline, self.reminder]
         self.finish = KioskButton(role="secondary")
         self.finish.action_name = "finish"
         self.finish.bind(on_release=lambda *_: self.send(Finished()))
@@ -152,7 +152,6 @@ class GoodbyeScreen(KioskScreen):
         for widget in (self.title, self.summary, self.receipt, self.reminder, self.finish):
             self.root_panel.add_widget(widget)
         self.root_panel.add_widget(BoxLayout())
-        self._offline_at = self.root_panel.children.index(self.receipt)
 
     def render(self, view: GoodbyeView, tr: Texts) -> None:  # type: ignore[override]
         self.view = view
@@ -166,11 +165,27 @@ class GoodbyeScreen(KioskScreen):
         self.reminder.text = tr.gettext("Do not forget your card and your books.")
         self.finish.text = tr.gettext("Finish now")
         self.offline.text = offline_note(view.offline_kept, view.not_offline, tr)
+        self._place_offline()
+
+    def set_orientation(self, portrait: bool) -> None:
+        super().set_orientation(portrait)
+        self._place_offline()
+
+    def _place_offline(self) -> None:
+        """The offline note takes room only when it has something to say. Portrait has room
+        for it in body text; landscape (large text above all) has none to spare, so there it
+        is small and takes the place of the "do not forget" reminder."""
         shown = bool(self.offline.text)
-        if shown and self.offline.parent is None:  # takes room only when it has something
-            self.root_panel.add_widget(self.offline, index=self._offline_at)
-        elif not shown and self.offline.parent is not None:
-            self.root_panel.remove_widget(self.offline)
+        self.offline.role, self.offline.lines = ("body", 4) if self.portrait else ("small", 2)
+        self.offline.apply_theme(self.theme)
+        for widget in (self.offline, self.reminder):
+            if widget.parent is not None:
+                self.root_panel.remove_widget(widget)
+        at = self.root_panel.children.index(self.finish) + 1
+        if shown:
+            self.root_panel.add_widget(self.offline, index=at)
+        if not shown or self.portrait:
+            self.root_panel.add_widget(self.reminder, index=at)
 
     def on_enter(self, *_: object) -> None:
         self._leave = Clock.schedule_once(lambda _dt: self.send(Finished()), self.linger_s)
