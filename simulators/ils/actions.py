@@ -74,6 +74,11 @@ def control_actions(sim: IlsSimulator) -> dict[str, Action]:
 
         return arm
 
+    def resend(params: dict[str, Any]) -> dict[str, Any]:
+        command = params.get("command")
+        faults.arm("resend", _count(params), str(command) if command else None)
+        return faults.snapshot()
+
     def offline(params: dict[str, Any]) -> dict[str, Any]:
         mode = params.get("mode", "refuse")
         if mode not in ("refuse", "status"):
@@ -109,6 +114,7 @@ def control_actions(sim: IlsSimulator) -> dict[str, Action]:
         "swallow": when(_SWALLOW, "before"),
         "garble": countdown("garble"),
         "bad_checksum": countdown("bad_checksum"),
+        "resend": resend,
         "offline": offline,
         "online": online,
         "clear": clear,

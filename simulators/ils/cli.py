@@ -182,7 +182,9 @@ def _fault_kinds(parser: argparse.ArgumentParser) -> None:
         ("bad-checksum", "send replies with a wrong AZ checksum"),
     ):
         kinds.add_parser(name, help=help_text)
-    for name in ("drop", "swallow", "garble", "bad-checksum"):
+    resend = kinds.add_parser("resend", help="answer requests with 96 and apply nothing")
+    resend.add_argument("--command", metavar="CMD", help="only this request (e.g. 17); default all")
+    for name in ("drop", "swallow", "garble", "bad-checksum", "resend"):
         kinds.choices[name].add_argument(
             "--count", type=int, default=1, help="how many requests (0: until cleared)"
         )
@@ -225,6 +227,8 @@ def _fault(args: argparse.Namespace) -> int:
             return _call(args, args.fault, when=args.when, count=args.count)
         case "garble" | "bad-checksum":
             return _call(args, args.fault.replace("-", "_"), count=args.count)
+        case "resend":
+            return _call(args, "resend", count=args.count, command=args.command)
         case "offline":
             return _call(args, "offline", mode=args.mode)
         case other:

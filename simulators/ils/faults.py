@@ -9,6 +9,8 @@ Faults (each counted down per request, `count=0` meaning "until cleared"):
                SC times out and resends on the same connection, where dialects differ)
   garble       corrupt the reply (bytes in its middle become "~"; the checksum no longer holds)
   bad_checksum send the reply with a wrong AZ
+  resend       answer the request with 96 ("please resend") and do not apply it; with
+               count=0 and a command, an ACS that refuses that request forever
   offline      "refuse": stop listening and close every connection;
                "status": stay connected, 98 says on-line N, transactions are refused
 
@@ -26,7 +28,7 @@ from typing import Literal
 from backend_sync.sip2.codec import checksum
 
 Countdown = Literal[
-    "drop_before", "drop_after", "swallow", "swallow_after", "garble", "bad_checksum"
+    "drop_before", "drop_after", "swallow", "swallow_after", "garble", "bad_checksum", "resend"
 ]
 OfflineMode = Literal["", "refuse", "status"]
 COUNTDOWNS: tuple[Countdown, ...] = (
@@ -36,6 +38,7 @@ COUNTDOWNS: tuple[Countdown, ...] = (
     "swallow_after",
     "garble",
     "bad_checksum",
+    "resend",
 )
 UNTIL_CLEARED = -1
 _TRAILER = re.compile(rb"AZ([0-9A-Fa-f]{4})$")
@@ -50,6 +53,7 @@ class FaultState:
     swallow_after: int = 0
     garble: int = 0
     bad_checksum: int = 0
+    resend: int = 0
     offline: OfflineMode = ""
 
 

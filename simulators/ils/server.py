@@ -139,6 +139,9 @@ class IlsServer:
                 return False
             if isinstance(frame, RemoteProtocolError):  # an over-long line
                 reply = Reply(session.sc_resend())
+            elif self.faults.take("resend", command):  # 96: not applied
+                self.events["fault_resend"] += 1
+                reply = Reply(session.sc_resend())
             else:
                 self._trace("<-", frame)
                 reply = session.receive(frame, self.clock(), self.faults.state.offline != "status")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TypeVar
 
@@ -178,6 +179,28 @@ def test_96_forever_ends_in_the_refused_state_after_the_sessions_resends() -> No
                 await client.close()
 
     run(body)
+
+
+def test_96_forever_from_the_ils_simulator() -> None:
+    """The same with the ILS simulator's resend fault (kiosk sim ils fault resend --count 0
+    --command 17): item information refused, everything else served."""
+    clock = Clock()
+    with IlsSimulator(encoding="utf-8") as sim:
+        sim.faults.arm("resend", 0, "17")
+
+        async def body() -> None:
+            client = client_for(sim.port, clock)
+            client.config = replace(client.config, password="demo")
+            try:
+                await refused_calls(client, 5)
+                assert sim.events["fault_resend"] == 3 and sim.events["login_ok"] == 1
+                with pytest.raises(LibraryRefusesKiosk):  # refused: not even a patron lookup
+                    await client.patron("2100000001")
+                assert sim.events["answered_63"] == 0
+            finally:
+                await client.close()
+
+        run(body)
 
 
 def test_the_refused_state_ends_when_the_acs_serves_again() -> None:

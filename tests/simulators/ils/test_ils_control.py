@@ -91,6 +91,7 @@ def test_control_api_rejects_bad_parameters(controlled) -> None:
         (["swallow", "--when", "after"], "swallow_after", 1),
         (["garble"], "garble", 1),
         (["bad-checksum"], "bad_checksum", 1),
+        (["resend", "--count", "0", "--command", "17"], "resend", -1),
         (["offline", "--mode", "status"], "offline", "status"),
     ],
 )
