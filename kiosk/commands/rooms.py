@@ -24,13 +24,15 @@ from kiosk.commands.common import (
     settings_from,
 )
 from kiosk.core.privacy import mask_card
-from kiosk.core.rooms.board import room_now
-from kiosk.core.rooms.desk import RoomDesk
+from kiosk.core.rooms.board import board
+from kiosk.core.rooms.desk import BoardView, RoomDesk
 from kiosk.core.rooms.errors import BookingSystemUnavailable, RoomsError
 from kiosk.core.rooms.model import Booking, Patron
 from kiosk.core.rooms.patrons import KnownPatrons, patron_from_ils
-from kiosk.core.rooms.rules import merge
+from kiosk.i18n import Catalogs
 from kiosk.settings import Settings
+from kiosk.ui.presenters.rooms import capacity_text, closed_status, room_row, span, stale_text
+from kiosk.ui.presenters.rooms_build import board_view
 from kiosk.wiring.rooms import rooms_from
 
 
@@ -39,6 +41,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "rooms", help="room bookings: board, book, check in, cancel, refresh", description=__doc__
     )
     parser.add_argument("--now", metavar="ISO", help="act as if it were this local time (tests)")
+    parser.add_argument(
+        "--language",
+        choices=("lt", "en", "ru", "uk", "pl"),
+        help="language of list and availability (default: the screen's first, [ui] languages)",
+    )
     sub = parser.add_subparsers(dest="rooms_command", metavar="ACTION", required=True)
     _add(sub, "list", "the bookable spaces with their category and capacity", run_list)
     board = _add(sub, "availability", "the room board: free now / next, free stretches", run_board)
@@ -84,6 +91,8 @@ class _Context:
         self.tz = ZoneInfo(self.settings.kiosk.timezone)
         self.now = _now(args.now, self.tz)
         self.rooms = rooms_from(self.settings)
+        language = getattr(args, "language", None) or self.settings.ui.languages[0]
+        self.tr = Catalogs().translator(language)  # the words the touch screen uses
 
     def close(self) -> None:
         self.rooms.system.close()  # type: ignore[attr-defined]
@@ -163,9 +172,12 @@ def _booking_json(b: Booking) -> dict:
 
 
 def _freshness(ctx: _Context) -> str:
+    """When the picture was fetched, in the screen's words (and "possibly out of date")."""
     snap = ctx.rooms.snapshot(ctx.now)
-    when = snap.refreshed_at.strftime("%Y-%m-%d %H:%M") if snap.refreshed_at else "never"
-    return f"last refresh {when}" + (" — POSSIBLY STALE" if snap.stale else "")
+    stale = stale_text(snap.refreshed_at, snap.stale, ctx.tr)
+    if stale or snap.refreshed_at is None:
+        return stale or ctx.tr.gettext("The booking system is not answering; no rooms to show yet.")
+    return ctx.tr.gettext("Last updated at %(time)s") % {"time": ctx.tr.time(snap.refreshed_at)}
 
 
 # ---- the actions -----------------------------------------------------------------------------
@@ -175,7 +187,8 @@ def run_list(args: argparse.Namespace) -> int:
         snap = ctx.rooms.snapshot(ctx.now)
         names = {c.cid: c.name for c in snap.categories}
         for s in sorted(snap.spaces, key=lambda s: (s.cid, s.name)):
-            print(f"{s.id:>6}  {s.name:<28} {names.get(s.cid, '?'):<28} {s.capacity:>3} vietos")
+            people = capacity_text(s.capacity, ctx.tr)
+            print(f"{s.id:>6}  {s.name:<28} {names.get(s.cid, '?'):<28} {people}")
         print(_freshness(ctx))
         return 0
 
@@ -186,18 +199,18 @@ def run_board(args: argparse.Namespace) -> int:
     def action(ctx: _Context) -> int:
         ctx.rooms.refresh_if_due(ctx.now)
         snap = ctx.rooms.snapshot(ctx.now)
-        for space in sorted(snap.spaces, key=lambda s: s.name):
-            if args.space and space.id != args.space:
+        view = board_view(
+            BoardView(board(snap, ctx.now), snap.refreshed_at, snap.stale), snap, ctx.now
+        )
+        for row in sorted(view.rows, key=lambda r: r.name):
+            if args.space and row.space_id != args.space:
                 continue
-            row = room_now(snap, space, ctx.now)
-            if row.free_now:
-                state = f"FREE until {row.free_until:%H:%M}"
-            else:
-                state = f"busy, free from {row.next_free:%H:%M}" if row.next_free else "busy today"
-            runs = " ".join(
-                f"{s.start:%H:%M}-{s.end:%H:%M}" for s in merge(snap.free.get(space.id, ()))
-            )
-            print(f"{space.id:>6}  {space.name:<28} {state:<26} free: {runs or '-'}")
+            shown = room_row(row, ctx.tr)
+            closed = row.closed_today and not row.bookable
+            state = closed_status(row, ctx.tr) if closed else shown.status
+            runs = ", ".join(span(start, end, ctx.tr) for start, end in row.free_runs)
+            free = ctx.tr.gettext("Free today: %(times)s") % {"times": runs} if runs else ""
+            print(f"{row.space_id:>6}  {row.name:<28} {state:<34} {free}".rstrip())
         print(_freshness(ctx))
         return 0
 

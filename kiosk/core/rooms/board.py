@@ -24,6 +24,13 @@ class RoomNow:
     next_free: datetime | None  # start of the next free run (not free_now only)
     current: Booking | None  # the booking holding the room now, when the system says who
     next_booking: Booking | None
+    closed_today: bool = False  # the library is closed all day, or has closed for the day
+    opens_next: datetime | None = None  # when it opens next, as far as the hours known say
+
+    @property
+    def bookable(self) -> bool:
+        """A slot exists to book today (now or later): otherwise no "Book" is offered."""
+        return self.free_now or self.next_free is not None
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,25 @@ def room_now(snapshot: RoomsSnapshot, space: Space, now: datetime) -> RoomNow:
         next_free=None if under_way else (later.start if later else None),
         current=current,
         next_booking=upcoming,
+        closed_today=closed_today(snapshot, space.lid, now),
+        opens_next=next_opening(snapshot, space.lid, now),
     )
+
+
+def closed_today(snapshot: RoomsSnapshot, lid: int, now: datetime) -> bool:
+    """Closed all day, or closed for the rest of it; False when the day's hours are unknown
+    (the board then says only what the free slots say)."""
+    hours = snapshot.hours_of(lid)
+    if hours is None:
+        return False
+    return not hours.is_open or (hours.closes is not None and now >= hours.closes)
+
+
+def next_opening(snapshot: RoomsSnapshot, lid: int, now: datetime) -> datetime | None:
+    """The next opening after ``now`` among the hours the snapshot holds (today's, and the
+    coming days' when the booking system gave them), or None when none is known."""
+    opens = sorted(h.opens for h in snapshot.hours if h.lid == lid and h.opens is not None)
+    return next((moment for moment in opens if moment > now), None)
 
 
 def board(snapshot: RoomsSnapshot, now: datetime) -> tuple[RoomNow, ...]:

@@ -26,6 +26,9 @@ class RoomRow:
     free_until: datetime | None = None
     next_free: datetime | None = None
     free_runs: tuple[tuple[datetime, datetime], ...] = ()  # the day's free stretches
+    closed_today: bool = False  # closed all day, or closed for the rest of it
+    opens_next: datetime | None = None  # the next opening the booking system's hours name
+    bookable: bool = True  # a slot exists today: otherwise the board offers no "Book"
 
 
 @dataclass(frozen=True)
@@ -235,8 +238,40 @@ def capacity_text(capacity: int, tr: Texts) -> str:
     return text % {"count": tr.number(capacity)}
 
 
+# "Opens …" per weekday (Monday first): a whole phrase each, so every language can decline
+# the day its own way (lt "pirmadienį", pl "w poniedziałek").
+OPENS_ON = (
+    N_("Opens Monday %(time)s"),
+    N_("Opens Tuesday %(time)s"),
+    N_("Opens Wednesday %(time)s"),
+    N_("Opens Thursday %(time)s"),
+    N_("Opens Friday %(time)s"),
+    N_("Opens Saturday %(time)s"),
+    N_("Opens Sunday %(time)s"),
+)
+
+
+def opens_text(opens_next: datetime | None, tr: Texts) -> str:
+    """ "Opens Monday 10:00", or "" when no opening is known."""
+    if opens_next is None:
+        return ""
+    return tr.gettext(OPENS_ON[opens_next.weekday()]) % {"time": tr.time(opens_next)}
+
+
+def closed_status(row: RoomRow, tr: Texts) -> str:
+    """ "Closed today — opens Monday 10:00" in one line (the command's board)."""
+    opens = opens_text(row.opens_next, tr)
+    closed = tr.gettext("Closed today")
+    return f"{closed} — {opens[:1].lower()}{opens[1:]}" if opens else closed
+
+
 def room_row(row: RoomRow, tr: Texts) -> RowText:
-    """A room on the board: name, now/next as a status word, the day's free stretches."""
+    """A room on the board: name, now/next as a status word, the day's free stretches. On a
+    closed day it says so, and when it opens next, instead of "busy"."""
+    if row.closed_today and not row.bookable:
+        parts = (opens_text(row.opens_next, tr), capacity_text(row.capacity, tr))
+        detail = " · ".join(part for part in parts if part)
+        return RowText(row.name, detail, tr.gettext("Closed today"), Tone.NEUTRAL)
     if row.free_now and row.free_until is not None:
         status = tr.gettext("Free until %(time)s") % {"time": tr.time(row.free_until)}
         tone = Tone.GOOD

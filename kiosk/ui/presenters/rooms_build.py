@@ -43,6 +43,9 @@ def board_view(
                 for s in timeline(snap, row.space)
                 if s.state == "free" and s.end > now
             ),
+            row.closed_today,
+            row.opens_next,
+            row.bookable,
         )
         for row in board.rows
     )

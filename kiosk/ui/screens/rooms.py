@@ -91,7 +91,10 @@ class RoomBoardScreen(KioskScreen):
             view.refreshed_at, view.stale, tr
         )
         book = tr.gettext("Book")
-        items = [(room_row(row, tr), RowAction(book, str(row.space_id))) for row in view.rows]
+        items = [
+            (room_row(row, tr), RowAction(book, str(row.space_id)) if row.bookable else None)
+            for row in view.rows
+        ]  # no "Book" beside a room with no slot left today (a closed day above all)
         shown, paged = page_of(items, view.page, self._room())
         self.rows.show(shown, lambda _n: "", tr.gettext("No rooms to show."))
         self.more.text = tr.gettext("More rooms")

@@ -34,7 +34,7 @@ def test_board_book_check_in_cancel_from_the_command_line(tmp_path, sim, capsys)
     path = config(tmp_path, sim.url + "/1.1")
     assert kiosk(path, "availability") == 0
     board = capsys.readouterr().out
-    assert "Menų skaitykla" in board and "FREE until" in board and "STALE" not in board
+    assert "Menų skaitykla" in board and "Laisva iki" in board and "pasenę" not in board
     staff = ["--name", "Ona Onaitė", "--email", "ona.cli@example.lt"]
     assert kiosk(path, "book", "--space", "302", "--from", "10:00", "--to", "11:00", *staff) == 0
     booked = json.loads(capsys.readouterr().out)["booked"]
@@ -85,7 +85,7 @@ def test_offline_board_is_marked_stale_and_booking_fails(tmp_path, sim, capsys) 
     assert main(["--config", path, "rooms", "--now", "2026-11-25T10:11", "refresh"]) == 3
     assert main(["--config", path, "rooms", "--now", "2026-11-25T10:11", "availability"]) == 0
     out = capsys.readouterr().out
-    assert "POSSIBLY STALE" in out and "Individuali erdvė 1" in out
+    assert "Duomenys gali būti pasenę" in out and "Individuali erdvė 1" in out
     staff = ["--name", "Ona Onaitė", "--email", "ona.cli@example.lt"]
     assert kiosk(path, "book", "--space", "302", "--from", "10:00", "--to", "11:00", *staff) == 3
     assert "unreachable" in capsys.readouterr().err
@@ -112,3 +112,27 @@ def test_inconsistent_rules_are_named(tmp_path) -> None:
     path.write_text('[rooms]\nbase_url = "ftp://x"\nclient_id = "a"\nclient_secret = "b"\n')
     with pytest.raises(ConfigError, match=r"rooms\.base_url"):
         load_settings(path)
+
+
+def test_a_closed_evening_is_closed_not_busy_and_one_language_throughout(
+    tmp_path, sim, capsys
+) -> None:
+    """Issue 18: on Sunday evening (the library closed at 16:00) the board says closed, not
+    busy; `rooms list` speaks one language with its plurals ("1 asmeniui", never "1 vietos")."""
+    path = config(tmp_path, sim.url + "/1.1")
+    sunday = ["--config", path, "rooms", "--now", "2026-11-29T18:00"]
+    assert main([*sunday, "availability"]) == 0
+    board = capsys.readouterr().out
+    rows = [line for line in board.splitlines() if "erdvė" in line or "skaitykla" in line]
+    assert len(rows) == 8 and all("Šiandien uždaryta" in row for row in rows), board
+    assert "Užimta" not in board and "busy" not in board and "free:" not in board
+    assert main([*sunday, "--language", "en", "availability"]) == 0
+    assert "Closed today" in capsys.readouterr().out
+    assert main([*sunday, "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "Individuali erdvė 1" in listed and "1 asmeniui" in listed and "vietos" not in listed
+    assert "iki 20 asmenų" in listed and "last refresh" not in listed
+    assert main([*sunday, "--language", "en", "list"]) == 0
+    english = capsys.readouterr().out
+    assert "for 1 person" in english and "for up to 20 people" in english
+    assert "asmen" not in english and "Last updated at 18:00" in english
