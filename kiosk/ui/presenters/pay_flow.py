@@ -34,6 +34,7 @@ from kiosk.core.payments.fees import (
     Choice,
     FeeRules,
     PayAll,
+    PayAmount,
     PayChosen,
     allocate,
 )
@@ -64,6 +65,8 @@ from kiosk.ui.presenters.pay_results import (
 from kiosk.ui.presenters.pay_views import (
     PAY_INTENTS,
     PayAllChosen,
+    PayAmountEntered,
+    PayAmountOpened,
     PayBack,
     PayChosenChosen,
     PayConfirmed,
@@ -189,6 +192,11 @@ class PayFlow:
                 self._choose(own, PayAll())
             case PayChosenChosen() if own is not None and own.stage == "choose":
                 self._choose(own, PayChosen(own.chosen_ids))
+            case PayAmountOpened() if own is not None and own.stage == "choose":
+                if own.can_type_amount:
+                    self._show(replace(own, stage="amount", refusal=""))
+            case PayAmountEntered(amount_cents=cents) if own is not None and own.stage == "amount":
+                self._choose(own, PayAmount(cents))  # refused in words, or on to confirm
             case PayConfirmed() if own is not None and own.stage == "confirm":
                 self._confirm(own)
             case PayReceiptChosen(kind=kind, email=email) if own is not None:
@@ -234,7 +242,7 @@ class PayFlow:
             self._show(replace(own, refusal=allocation.reason))
             return
         self._choice = choice
-        self._show(replace(own, stage="confirm", amount_cents=allocation.total_cents))
+        self._show(replace(own, stage="confirm", amount_cents=allocation.total_cents, refusal=""))
 
     def _confirm(self, own: PayView) -> None:
         credentials = self.credentials()
@@ -336,7 +344,11 @@ class PayFlow:
         if own is None or own.stage in (*WORKING, "closing"):
             return
         if own.stage == "confirm":
-            self._show(replace(own, stage="choose", amount_cents=0))
+            typed = isinstance(self._choice, PayAmount)
+            self._show(replace(own, stage="amount" if typed else "choose", amount_cents=0))
+            return
+        if own.stage == "amount":
+            self._show(replace(own, stage="choose", refusal=""))
             return
         if own.stage == "outcome" and own.receipt_choices:
             return  # the receipt decision first (one decision per payment)

@@ -73,7 +73,8 @@ def choose_view(owed: OwedFees, rules: FeeRules) -> PayView:
     )
     refusal = "" if owed.total_cents > 0 else "nothing_owed"
     return PayView("choose", fees, owed.total_cents, owed.named, refusal=refusal,
-                   minimum_cents=rules.minimum_cents)  # fmt: skip
+                   minimum_cents=rules.minimum_cents,
+                   can_type_amount=rules.partial_allowed and owed.total_cents > 0)  # fmt: skip
 
 
 def staff_line(record: PaymentRecord) -> StaffPaymentLine:

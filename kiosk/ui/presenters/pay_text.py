@@ -83,7 +83,7 @@ CHOICE_REFUSALS = {
     "fees_not_named": N_("Single fees cannot be paid here: please pay all."),
     "nothing_owed": N_("You owe nothing."),
     "nothing_chosen": N_("Choose at least one fee."),
-    "not_positive": N_("Choose at least one fee."),
+    "not_positive": N_("Type an amount larger than zero."),
 }
 
 PROGRESS = {
@@ -152,6 +152,8 @@ def pay_texts(view: PayView, tr: Texts) -> PayTexts:
             )
             lines = (owed, hint, refusal_text(view, tr))
             return PayTexts(tr.gettext("Pay fines"), _kept(lines), Tone.NEUTRAL)
+        case "amount":
+            return amount_entry_texts(view, tr)
         case "confirm":
             lines = (
                 amount_text(view.amount_cents, tr),
@@ -164,6 +166,20 @@ def pay_texts(view: PayView, tr: Texts) -> PayTexts:
             return staff_texts(view, tr)
         case _:
             return _outcome(view, tr)
+
+
+def amount_entry_texts(view: PayView, tr: Texts) -> PayTexts:
+    """ "Pay another amount": what is owed, the range the kiosk takes, how to type it, and
+    why the last amount typed was refused."""
+    owed = tr.gettext("You owe %(amount)s.") % {"amount": tr.money(view.owed_cents)}
+    bounds = {"minimum": tr.money(max(1, view.minimum_cents)), "owed": tr.money(view.owed_cents)}
+    lines = (
+        owed,
+        tr.gettext("You can pay from %(minimum)s to %(owed)s.") % bounds,
+        tr.gettext("Type the amount: the last two digits are the cents."),
+        refusal_text(view, tr),
+    )
+    return PayTexts(tr.gettext("Pay another amount"), _kept(lines), Tone.NEUTRAL)
 
 
 STAFF_STATES = {

@@ -5,6 +5,8 @@ pay_flow.py's.
 Stages, in the order a patron meets them:
   loading     asking the library system what the patron owes
   choose      the fees, Pay all, and (when the library system names its fees) a tick per fee
+  amount      "Pay another amount": an amount typed on a keypad (only when [payments]
+              partial_allowed), refused in words below the minimum or above what is owed
   confirm     the amount to be charged, Pay / Back
   terminal    "follow the instructions on the card terminal", the terminal's own status text
   recording   the library system records the payment (the terminal holds it open)
@@ -43,13 +45,14 @@ class StaffPaymentLine:
 
 @dataclass(frozen=True)
 class PayView:
-    stage: str = "loading"  # loading | choose | confirm | terminal | recording | outcome
+    stage: str = "loading"  # loading | choose | amount | confirm | terminal | recording | …
     fees: tuple[PayFeeLine, ...] = ()
     owed_cents: int = 0
     can_choose: bool = False  # the library system names every fee: the patron may tick some
     amount_cents: int = 0  # what the card is charged (the chosen fees, or everything)
     refusal: str = ""  # why this choice cannot be paid (kiosk.core.payments.fees.REFUSALS)
     minimum_cents: int = 0
+    can_type_amount: bool = False  # partial payments allowed: "Pay another amount" is offered
     terminal_text: str = ""  # the terminal's latest status text, as the terminal wrote it
     progress: str = ""  # terminal | recording | confirming | reversing
     outcome: str = ""  # paid | declined | aborted | card | busy | terminal_unavailable |
@@ -94,6 +97,18 @@ class PayChosenChosen:
 
 
 @dataclass(frozen=True)
+class PayAmountOpened:
+    """ "Pay another amount": the amount keypad."""
+
+
+@dataclass(frozen=True)
+class PayAmountEntered:
+    """The amount typed on the keypad (the last two digits are the cents)."""
+
+    amount_cents: int
+
+
+@dataclass(frozen=True)
 class PayConfirmed:
     """The patron confirmed the amount: the terminal takes over."""
 
@@ -119,6 +134,8 @@ PAY_INTENTS = (
     PayFeeToggled,
     PayAllChosen,
     PayChosenChosen,
+    PayAmountOpened,
+    PayAmountEntered,
     PayConfirmed,
     PayBack,
     PayReceiptChosen,

@@ -1,7 +1,8 @@
 """Paying fines: one screen through every stage of a card payment (pay_views.PayView).
 
 Renders and forwards, nothing else: the fees with a tick each (when the library system names
-them), Pay all, the confirmation with the amount, the terminal's status texts while the
+them), Pay all, "Pay another amount" (an amount keypad: the digits typed are cents, shown as
+money as they are typed), the confirmation with the amount, the terminal's status texts while the
 patron follows the card terminal, and the outcome with the receipt decision; for staff,
 today's payments and "Run end-of-day". It never shows a field for a bank card or a PIN: the
 terminal asks for those. Widgets are built once; the
@@ -17,6 +18,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.ui.presenters.pay_text import AGAIN, fee_text, pay_texts, staff_row
 from kiosk.ui.presenters.pay_views import (
     PayAllChosen,
+    PayAmountEntered,
+    PayAmountOpened,
     PayBack,
     PayChosenChosen,
     PayConfirmed,
@@ -32,9 +35,27 @@ from kiosk.ui.theme import Theme
 from kiosk.ui.widgets.base import FitLabel, restyle
 from kiosk.ui.widgets.buttons import KioskButton
 from kiosk.ui.widgets.dialogs import EmailDialog
+from kiosk.ui.widgets.keypad import NumberPad
 from kiosk.ui.widgets.rows import TONE_COLOURS, RowAction, RowList
 
 BODY_LINES = 5
+AMOUNT_DIGITS = 6  # up to 9 999,99
+
+
+class AmountPad(NumberPad):
+    """The number pad for an amount: the digits are cents, shown as money while typed."""
+
+    def __init__(self, on_amount: Callable[[int], None], **kwargs: object) -> None:
+        self.money: Callable[[int], str] = str
+        super().__init__(False, AMOUNT_DIGITS, lambda digits: on_amount(int(digits)), **kwargs)
+
+    def _show(self) -> None:
+        digits = self.digits
+        self.display.text = self.money(int(digits)) if digits else ""
+
+    @property
+    def digits(self) -> str:
+        return self._digits
 
 
 def _button(name: str, role: str, on_tap: Callable[[], None]) -> KioskButton:
@@ -54,11 +75,13 @@ class PayScreen(KioskScreen):
         self.lines = [data_label(role="heading" if i == 0 else "body", lines=2) for i in range(5)]
         self.fees = RowList(4, on_action=lambda fee_id: self.send(PayFeeToggled(fee_id)))
         self.payments = RowList(5, on_action=lambda _key: None, compact=True)
+        self.pad = AmountPad(lambda cents: self.send(PayAmountEntered(cents)))
         tap = self.send
         self.buttons = {
             "back": _button("pay:back", "secondary", lambda: tap(PayBack())),
             "chosen": _button("pay:chosen", "secondary", lambda: tap(PayChosenChosen())),
             "all": _button("pay:all", "primary", lambda: tap(PayAllChosen())),
+            "amount": _button("pay:amount", "secondary", lambda: tap(PayAmountOpened())),
             "confirm": _button("pay:confirm", "primary", lambda: tap(PayConfirmed())),
             "again": _button("pay:again", "primary", lambda: tap(PayOpened())),
             "print": _button("pay:print", "primary", lambda: tap(PayReceiptChosen("print"))),
@@ -71,7 +94,7 @@ class PayScreen(KioskScreen):
         self.read.action_name = "pay:read"
         self.read.bind(on_release=lambda *_: self._read())
         self.dialog = EmailDialog(on_send=self._send_email, on_cancel=self.close_email)
-        self.detachable = [self.dialog, self.read, self.fees, self.payments,
+        self.detachable = [self.dialog, self.read, self.fees, self.payments, self.pad,
                            *self.buttons.values()]  # fmt: skip
         # Portrait: the words above the rows; landscape: the words left, the rows right.
         self.body = flipping(spacing=28)
@@ -88,6 +111,9 @@ class PayScreen(KioskScreen):
     # -- render ------------------------------------------------------------------------------
 
     def render(self, view: PayView, tr: Texts) -> None:  # type: ignore[override]
+        if view.stage != "amount" or not isinstance(self.view, PayView) or (
+                self.view.stage != "amount"):  # fmt: skip
+            self.pad.clear()  # a new amount each time the keypad is opened
         self.view = view
         texts = pay_texts(view, tr)
         self.title.text = texts.title
@@ -103,6 +129,11 @@ class PayScreen(KioskScreen):
         if view.stage == "choose":
             self._show_fees(view, tr)
             self.side.add_widget(self.fees)
+        if view.stage == "amount":
+            self.pad.money = tr.money
+            self.pad.set_labels(tr.gettext("Clear"), tr.gettext("Delete"), tr.gettext("OK"))
+            self.pad.apply_theme(self.theme)
+            self.side.add_widget(self.pad)
         if view.stage in ("staff", "closing"):
             self._show_payments(view, tr)
             self.side.add_widget(self.payments)
@@ -110,7 +141,8 @@ class PayScreen(KioskScreen):
             self.read.text = tr.gettext("Read the receipt aloud")
             self.side.add_widget(self.read)
         self._size_words()
-        self.side.add_widget(BoxLayout())
+        if view.stage != "amount":  # the keypad takes the whole column
+            self.side.add_widget(BoxLayout())
         self._show_actions(view, tr)
         self.dialog.prompt.text = tr.gettext("Type your e-mail address")
         self.dialog.keyboard.set_labels(tr.gettext("Delete"), tr.gettext("Clear"))
@@ -139,7 +171,8 @@ class PayScreen(KioskScreen):
             if view.can_choose and fee.fee_id:
                 action = RowAction(remove if fee.chosen else choose, fee.fee_id)
             rows.append((text, action))
-        self.fees.show(rows, lambda n: more_items(n, tr), "", self._room(3, 1))
+        portrait_rows = 2 if view.can_type_amount else 3  # one more button below them
+        self.fees.show(rows, lambda n: more_items(n, tr), "", self._room(portrait_rows, 1))
 
     def _show_payments(self, view: PayView, tr: Texts) -> None:
         rows = []
@@ -162,6 +195,7 @@ class PayScreen(KioskScreen):
             "back": tr.gettext("Back"),
             "chosen": tr.gettext("Pay the chosen fees"),
             "all": tr.gettext("Pay all: %(amount)s") % {"amount": tr.money(view.owed_cents)},
+            "amount": tr.gettext("Pay another amount"),
             "confirm": tr.gettext("Pay %(amount)s") % {"amount": amount},
             "again": tr.gettext("Try again"),
             "print": tr.gettext("Print a receipt"),
@@ -185,7 +219,10 @@ class PayScreen(KioskScreen):
             case "loading":
                 return ["back"]
             case "choose":
-                return ["back", "chosen", "all"] if view.can_choose else ["back", "all"]
+                names = ["back", "chosen", "all"] if view.can_choose else ["back", "all"]
+                return [*names[:-1], "amount", "all"] if view.can_type_amount else names
+            case "amount":
+                return ["back"]
             case "confirm":
                 return ["back", "confirm"]
             case "terminal" | "recording" | "closing":
@@ -202,6 +239,7 @@ class PayScreen(KioskScreen):
         super().apply_theme(theme)
         self.fees.apply_theme(theme)
         self.payments.apply_theme(theme)
+        self.pad.apply_theme(theme)
         if self.view is not None:
             rows = len(self.actions.children)
             rows = rows if self.portrait else min(1, rows)
@@ -235,4 +273,5 @@ class PayScreen(KioskScreen):
         super().forget()
         self.fees.clear()
         self.payments.clear()
+        self.pad.clear()
         self.close_email()

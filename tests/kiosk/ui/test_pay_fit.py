@@ -5,6 +5,8 @@ the checks of test_fit.py."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kiosk.ui.presenters.pay_views import PayFeeLine, PayView, StaffPaymentLine
@@ -29,6 +31,9 @@ VIEWS = {
     "account-offline": UiState(Screen.ACCOUNT, AccountView(
         "Gintarė Čepulienė", fines=(FineLine(LONG, 940),), payment="offline")),
     "choose": UiState(Screen.PAY, BASE),
+    "choose-amount": UiState(Screen.PAY, replace(BASE, can_type_amount=True, refusal="")),
+    "amount": UiState(Screen.PAY, replace(BASE, stage="amount", can_type_amount=True)),
+    "amount-more": UiState(Screen.PAY, replace(BASE, stage="amount", refusal="more_than_owed")),
     "loading": UiState(Screen.PAY, PayView("loading")),
     "confirm": UiState(Screen.PAY, PayView("confirm", FEES, 25914, True, amount_cents=25914)),
     "terminal": UiState(Screen.PAY, PayView("terminal", amount_cents=25914,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,35 @@ def test_pay_all_on_the_touch_screen(kiosk) -> None:
     k.tap("pay:done")
     assert k.screen is Screen.ACCOUNT
     assert k.app.state.view.fines == ()  # My account read afresh from the library system
+
+
+def test_another_amount_typed_on_the_keypad(kiosk) -> None:
+    k = kiosk
+    k.app.set_language("en")
+    k.sign_in_to_account()
+    k.tap("pay")
+    k.tap("pay:amount")
+    assert k.app.state.view.stage == "amount"
+    assert "You can pay from €0.01 to €12.40." in k.texts()
+    pad = k.app.screens[Screen.PAY].pad
+    for digit in "2000":
+        k.tap(f"key:{digit}")
+    assert pad.display.text == "€20.00"  # the digits typed are cents, shown as money
+    k.tap("key:ok")
+    assert k.app.state.view.refusal == "more_than_owed"
+    assert "That is more than you owe." in k.texts()
+    k.keys("0")
+    assert "Type an amount larger than zero." in k.texts()
+    assert k.model.journal() == []  # refused in words: the terminal was never asked
+    k.keys("500")
+    view = k.app.state.view
+    assert (view.stage, view.amount_cents) == ("confirm", 500)
+    k.tap("pay:confirm")
+    view = k.app.state.view
+    assert (view.outcome, view.new_balance_cents) == ("paid", 740)
+    assert "You still owe €7.40." in k.texts()
+    assert k.sim.library.balance(FINED) == Decimal("7.40")  # oldest first: 3,00 then 2,00
+    assert [(e["state"], e["amount_cents"]) for e in k.model.journal()] == [("approved", 500)]
 
 
 def test_the_screen_never_asks_for_the_bank_card(kiosk) -> None:

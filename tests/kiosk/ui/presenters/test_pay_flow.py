@@ -12,7 +12,14 @@ from datetime import date, datetime
 import pytest
 
 from kiosk.core.errors import LibraryUnavailable
-from kiosk.core.payments.fees import AllocationRefused, FeeRules, OwedFee, PayAll, PayChosen
+from kiosk.core.payments.fees import (
+    AllocationRefused,
+    FeeRules,
+    OwedFee,
+    PayAll,
+    PayAmount,
+    PayChosen,
+)
 from kiosk.core.payments.records import PaymentRecord, RecordedPosting, TerminalClose
 from kiosk.core.payments.results import (
     ChoiceRefused,
@@ -37,6 +44,8 @@ from kiosk.ui.presenters.intents import (
 from kiosk.ui.presenters.pay_flow import PayFlow
 from kiosk.ui.presenters.pay_views import (
     PayAllChosen,
+    PayAmountEntered,
+    PayAmountOpened,
     PayBack,
     PayChosenChosen,
     PayConfirmed,
@@ -234,6 +243,39 @@ def test_chosen_fees_and_the_minimum() -> None:
     flow.tap(PayConfirmed())
     assert flow.desk.paid[-1][2] == PayChosen(("F2",))
     assert flow.view.new_balance_cents == 120
+
+
+def test_another_amount_is_refused_in_words_before_the_terminal_is_asked() -> None:
+    flow = Flow(Desk(Paid(record(cents=200), 270)), rules=FeeRules(minimum_cents=150))
+    flow.tap(PayOpened())
+    assert flow.view.can_type_amount
+    flow.tap(PayAmountEntered(300))  # not on the keypad yet: ignored
+    assert flow.view.stage == "choose"
+    flow.tap(PayAmountOpened())
+    assert (flow.view.stage, flow.view.minimum_cents) == ("amount", 150)
+    for cents, refusal in ((100, "below_minimum"), (471, "more_than_owed"), (0, "not_positive")):
+        flow.tap(PayAmountEntered(cents))
+        assert (flow.view.stage, flow.view.refusal) == ("amount", refusal)
+    assert flow.desk.paid == []  # nothing reached the desk, let alone the terminal
+    flow.tap(PayAmountEntered(200))
+    assert (flow.view.stage, flow.view.amount_cents, flow.view.refusal) == ("confirm", 200, "")
+    flow.tap(PayBack())  # back to the keypad, then to the fees
+    assert flow.view.stage == "amount"
+    flow.tap(PayBack())
+    assert flow.view.stage == "choose"
+    flow.tap(PayAmountOpened())
+    flow.tap(PayAmountEntered(200))
+    flow.tap(PayConfirmed())
+    assert flow.desk.paid[-1][2] == PayAmount(200)
+    assert (flow.view.outcome, flow.view.new_balance_cents) == ("paid", 270)
+
+
+def test_another_amount_is_not_offered_without_partial_payments() -> None:
+    flow = Flow(Desk(), rules=FeeRules(partial_allowed=False))
+    flow.tap(PayOpened())
+    assert not flow.view.can_type_amount
+    flow.tap(PayAmountOpened())
+    assert flow.view.stage == "choose"
 
 
 def test_unnamed_fees_offer_pay_all_only() -> None:
