@@ -6,9 +6,12 @@ run here, in the test process, and keep their own books.
 
 1. A patron with fines pays them all on the screen; then an independent SIP2 client
    (`kiosk ils patron`, a fresh connection) sees the fee amount at zero, and the terminal's
-   journal holds one approved payment of that amount.
+   journal holds one approved payment of that amount. The patron prints the receipt: the
+   printer simulator (ESC/POS over loopback TCP) prints the fees paid, the new balance and
+   the terminal's cardholder lines.
 2. A declined card (the simulator's "decline", armed through its control API by the child):
-   the screen says declined, nothing is charged and the fine stays.
+   the screen says declined beside the bank's own text, nothing is charged and the fine
+   stays.
 3. The library system refuses the payment (someone paid the same fine at the desk while the
    patron was at the terminal): the screen says the card was not charged, and the terminal
    simulator's journal shows the payment reversed.
@@ -30,6 +33,7 @@ from kiosk.cli import main
 from simulators.ils.simulator import IlsSimulator
 from simulators.models.payment_terminal import PaymentTerminalModel, Timings
 from simulators.payment.app import PaymentSimulator
+from simulators.printer.server import PrinterSimulator, SimulatorOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 FINED, FINED_PIN = "2100000005", "5678"  # 3,00 € + 9,40 € (demo library)
@@ -107,7 +111,12 @@ async def visit(app, out, card, pin, key):
     seen.update(outcome=view.outcome, balance=view.new_balance_cents, reference=view.reference,
                 texts=[label.text for label in (pay.title, *pay.lines) if label.text],
                 stages=sorted({s for s, _, _ in stages}),
-                terminal_texts=sorted({t for _, _, t in stages if t}))
+                terminal_texts=sorted({t for _, _, t in stages if t}),
+                receipt_choices=list(view.receipt_choices))
+    if "print" in view.receipt_choices:
+        await tap("pay:print")
+        await until(lambda: app.state.view.receipt_done, "the receipt printed")
+        seen["receipt_done"] = app.state.view.receipt_done
     await tap("pay:done")
     await until(lambda: on(Screen.ACCOUNT), "my account again")
     await until(lambda: app.state.view.fines_total_cents != seen["fines"]
@@ -179,7 +188,17 @@ def sims() -> Iterator[tuple[IlsSimulator, PaymentSimulator]]:
             yield ils, terminal
 
 
-def config_for(tmp_path: Path, ils_port: int, terminal_url: str) -> Path:
+@pytest.fixture
+def printer(tmp_path: Path) -> Iterator[PrinterSimulator]:
+    options = SimulatorOptions(out_dir=tmp_path / "printed", port=0, pty=False, png=False)
+    sim = PrinterSimulator(options).start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+def config_for(tmp_path: Path, ils_port: int, terminal_url: str, printer_port: int) -> Path:
     path = tmp_path / "kiosk.toml"
     path.write_text(
         f"""[kiosk]
@@ -204,6 +223,9 @@ ack_timeout_s = 2.0
 completion_timeout_s = 10.0
 connect_timeout_s = 2.0
 
+[printer]
+url = "tcp://127.0.0.1:{printer_port}"
+
 [ui]
 fullscreen = false
 headphone_jack = "off"
@@ -214,9 +236,11 @@ headphone_jack = "off"
 
 
 @pytest.mark.timeout(240)
-def test_fines_paid_declined_and_refused_through_the_touch_app(sims, tmp_path, capsys) -> None:
+def test_fines_paid_declined_and_refused_through_the_touch_app(
+    sims, printer, tmp_path, capsys
+) -> None:
     ils, terminal = sims
-    config = config_for(tmp_path, ils.port, terminal.tcp_url)
+    config = config_for(tmp_path, ils.port, terminal.tcp_url, printer.port)
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env["KIVY_NO_ARGS"] = env["KIVY_NO_CONSOLELOG"] = "1"
     done = subprocess.run(
@@ -245,6 +269,8 @@ def test_fines_paid_declined_and_refused_through_the_touch_app(sims, tmp_path, c
     assert (declined["outcome"], declined["fines_after"]) == ("declined", 60)
     assert declined["texts"][0] == "Mokėjimas atmestas."
     assert "nenuskaičiuoti" in declined["texts"][1]
+    assert declined["texts"][-1] == "Declined by the card issuer"  # the bank's own words
+    assert declined["receipt_choices"] == [] and "receipt_done" not in declined
 
     refused = seen["refused"]
     assert refused["outcome"] == "library_refused" and "recording" in refused["stages"]
@@ -255,3 +281,23 @@ def test_fines_paid_declined_and_refused_through_the_touch_app(sims, tmp_path, c
     assert [(e["state"], e["amount_cents"]) for e in journal] == [
         ("approved", 1240), ("reversed", 60)]  # fmt: skip
     assert terminal.model.totals()["amount_cents"] == 1240
+
+    print_receipt = paid["receipt_choices"], paid["receipt_done"]
+    assert print_receipt == (["print", "none"], "printed")
+    (printed,) = sorted((tmp_path / "printed").glob("receipt-*.txt"))  # one receipt, once
+    receipt = printed.read_text(encoding="utf-8")
+    for line in (
+        "Delspinigiai: Šarūnas",
+        "Suma: 3,00 €",
+        "Sugadinta knyga: Frank Kruk",
+        "Suma: 9,40 €",
+        "Iš viso sumokėta: 12,40 €",  # the fees paid
+        "Dabar jūs nieko neskolingi.",  # the new balance
+        "PAYMENT",
+        "Terminal 52500001",
+        "Visa",
+        "EUR 12.40",
+    ):  # the cardholder's copy
+        assert line in receipt, receipt
+    assert f"Mokėjimo nuoroda: {paid['reference']}" in receipt
+    assert "******0005" in receipt and FINED not in receipt
