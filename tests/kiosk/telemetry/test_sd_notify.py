@@ -124,10 +124,17 @@ def test_kiosk_run_pings_the_watchdog_from_its_loop(listener, tmp_path: Path) ->
     command = [sys.executable, "-m", "kiosk", "--config", str(config), "run", "--demo-session",
                "--virtual-display", "--exit-after", "3"]  # fmt: skip
     child = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    sock.settimeout(1)
     try:
         got: list[str] = []
+        deadline = time.monotonic() + 90
         while got.count("WATCHDOG=1") < 2:  # Xvfb, a child, announces itself too
-            got += messages(sock, 1)
+            assert child.poll() is None, f"kiosk run ended: {child.stderr.read()[-2000:]}"  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, f"no pings, only {got}"
+            try:
+                got += messages(sock, 1)
+            except TimeoutError:
+                continue
         assert "READY=1" in got[: got.index("WATCHDOG=1")]
         assert child.wait(90) == 0, child.stderr.read() if child.stderr else ""
     finally:
