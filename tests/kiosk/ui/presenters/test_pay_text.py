@@ -102,3 +102,26 @@ def test_the_staff_list_in_english() -> None:
         "0 card payments today · Total: €0.00",
         "End-of-day done: 2 payments, €24.80",
     )
+
+
+@pytest.mark.parametrize("language", KIOSK_LANGUAGES)
+def test_the_amount_keypad_reads_in_each_language(language: str) -> None:
+    tr = CATALOGS.translator(language)
+    view = PayView("amount", owed_cents=1240, minimum_cents=50, refusal="more_than_owed")
+    texts = pay_texts(view, tr)
+    english = pay_texts(view, EN)
+    assert len(texts.lines) == 4 and all(line.strip() for line in texts.lines)
+    assert tr.money(50) in texts.lines[1] and tr.money(1240) in texts.lines[1]
+    if language != "en":  # translated, not the English msgid
+        assert texts.title != english.title and texts.lines[1:] != english.lines[1:]
+    assert english.lines[1:] == (
+        "You can pay from €0.50 to €12.40.",
+        "Type the amount: the last two digits are the cents.",
+        "That is more than you owe.",
+    )
+
+
+def test_the_banks_own_text_follows_our_sentence() -> None:
+    view = PayView("outcome", outcome="declined", detail="51 NO FUNDS")
+    lines = pay_texts(view, LT).lines
+    assert "nenuskaičiuoti" in lines[0] and lines[-1] == "51 NO FUNDS"
