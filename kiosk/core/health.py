@@ -36,6 +36,7 @@ class DeviceKind(StrEnum):
     SMTP = "smtp"
     SCANNER = "scanner"
     STORE = "store"  # the local store (outbox): down = no transaction can be recorded
+    AUDIO = "audio"  # the headphone jack that switches speech on (EN 301 549 5.1.3.2)
 
 
 class PaperState(StrEnum):

@@ -88,6 +88,7 @@ class KioskApp(App):
         self.headphones = False  # plugged, as the jack last reported
         self.new_books: tuple[BookCard, ...] = ()  # from the live feed, once it answered
         self.scans = ScanRouter(self)
+        self.shell_hooks: list[Callable[[], None]] = []  # run as the shell renders (help row)
 
     def build(self) -> Shell:
         self.shell = Shell(self.ui.languages, self.set_language, self.toggle)
@@ -246,6 +247,8 @@ class KioskApp(App):
 
     def _render_shell(self) -> None:
         self.shell.render(self.library_name, self.tr, self.switches)
+        for hook in self.shell_hooks:
+            hook()
         if self.timeout_dialog.parent is not None:
             core = self.state is not None and self.state.core_timed
             self._update_countdown(self.state.warning_s if core and self.state else None)

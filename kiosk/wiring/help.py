@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import requests
 
@@ -73,3 +74,18 @@ def help_desk_from(
         min_interval_s=section.min_interval_s,
         recorder=recorder,
     )
+
+
+def attach_help(settings: Settings, app: Any, kiosk: Any) -> HelpDesk | None:
+    """The help row on the touch app's patron screens, put there when the app starts: "Call a
+    librarian" over the kiosk's help desk (None without [help]; its calls counted in
+    kiosk_help_requests_total on the kiosk's /metrics) and the voice's buttons."""
+    from kiosk.telemetry.help import HelpMetrics
+    from kiosk.ui.widgets.help_buttons import HelpButtons
+
+    monitoring = getattr(kiosk, "monitoring", None)
+    recorder = HelpMetrics().add_to(monitoring.registry) if monitoring is not None else None
+    desk = help_desk_from(settings, mailer=getattr(kiosk, "mailer", None), recorder=recorder)
+    chat_url = settings.help.chat_qr_url if settings.help is not None else ""
+    app.bind(on_start=lambda *_: HelpButtons(app, desk, chat_url).attach())
+    return desk

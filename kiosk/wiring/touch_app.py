@@ -72,7 +72,10 @@ async def assemble_app(
         speaker=speaker_from(settings) if speech else None,
     )
     if speech:
-        listen_to_the_jack(settings, app, stack)
+        listen_to_the_jack(settings, app, stack, kiosk.health)
+    from kiosk.wiring.help import attach_help
+
+    attach_help(settings, app, kiosk)  # [help]: Call a librarian; the voice's buttons
     keep_new_books_fresh(settings, app, stack)
     read_cards(settings, app, stack)
     return app, kiosk
@@ -140,12 +143,19 @@ def keep_new_books_fresh(settings: Settings, app, stack: contextlib.AsyncExitSta
     stack.callback(task.cancel)
 
 
-def listen_to_the_jack(settings: Settings, app, stack: contextlib.AsyncExitStack) -> None:
+def listen_to_the_jack(
+    settings: Settings, app, stack: contextlib.AsyncExitStack, health=None
+) -> None:
     """Headphones plugged into the kiosk's jack switch speech on ([ui] headphone_jack,
-    docs/speech.md); a jack that cannot be read is logged once and retried, never fatal."""
+    docs/speech.md); a jack that cannot be read is logged once and retried, never fatal. Its
+    health goes to ``health`` (/health and the staff screen: kiosk/wiring/jack_health.py)."""
     from device_drivers.speech.jack import HeadphoneJack
+    from kiosk.wiring.jack_health import jack_health_reporter
 
-    jack = HeadphoneJack(settings.ui.headphone_jack, on_change=app.headphones_changed)
+    on_health = jack_health_reporter(health) if health is not None else None
+    jack = HeadphoneJack(
+        settings.ui.headphone_jack, on_change=app.headphones_changed, on_health=on_health
+    )
     jack.start(asyncio.get_running_loop())
     stack.callback(jack.close)
 

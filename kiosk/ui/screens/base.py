@@ -69,6 +69,18 @@ class KioskScreen(Screen):
         labels.sort(key=lambda w: (-round(w.to_window(*w.pos)[1] + w.height), w.x))
         return "\n".join(label.text for label in labels)
 
+    def add_help_row(self, row: Widget) -> None:
+        """The help row (kiosk/ui/widgets/help_buttons.py) under the screen's content, outside
+        ``root_panel`` (which the screen owns and may rebuild); the row takes the place of the
+        panel's bottom padding."""
+        left, top, right, _ = self.root_panel.padding
+        self.root_panel.padding = (left, top, right, 0)
+        self.remove_widget(self.root_panel)
+        column = BoxLayout(orientation="vertical")
+        column.add_widget(self.root_panel)
+        column.add_widget(row)
+        self.add_widget(column)
+
 
 def flipping(**kwargs: object) -> BoxLayout:
     """A box that stacks in portrait and sits side by side in landscape."""

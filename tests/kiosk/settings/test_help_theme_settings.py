@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.settings import ConfigError, load_settings
-from kiosk.ui.branding import base_colours, branded, contrast_ratio, weakest_pair
+from kiosk.settings.theme import STANDARD, contrast_ratio, weakest_pair
+from kiosk.ui.branding import base_colours, branded
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -24,9 +25,9 @@ def test_wcag_ratios_match_the_known_values() -> None:
     assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
 
 
-def test_the_standard_palette_passes_its_own_rule() -> None:
+def test_the_standard_palette_passes_its_own_rule_and_matches_the_ui() -> None:
     assert weakest_pair({}) is None
-    assert weakest_pair(base_colours()) is None
+    assert base_colours() == STANDARD  # kiosk/ui/theme.py's NORMAL and the settings agree
 
 
 def test_a_second_library_brands_the_kiosk(tmp_path: Path) -> None:
