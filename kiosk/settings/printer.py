@@ -7,11 +7,12 @@ opened, since the profile list lives in python-escpos).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from kiosk.settings.base import Section
+from kiosk.settings.texts import LocalText, text_in
 
 
 class PrinterSection(Section):
@@ -28,6 +29,19 @@ class PrinterSection(Section):
 
 
 class ReceiptsSection(Section):
-    opening_hours: tuple[str, ...] = ()
-    message: str = ""
+    message: LocalText = Field(default_factory=dict)  # a text, or a table per language
     email: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hours_live_in_ui(cls, data: Any) -> Any:
+        # Receipts print [ui] opening_hours, the lines the screen shows: one setting for both.
+        if isinstance(data, dict) and "opening_hours" in data:
+            raise ValueError(
+                "opening_hours moved to [ui] opening_hours (the screen and the receipts print "
+                "the same lines, optionally per language: { lt = [...], en = [...] })"
+            )
+        return data
+
+    def message_for(self, language: str) -> str:
+        return text_in(self.message, language)

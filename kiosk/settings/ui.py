@@ -13,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from kiosk.settings.base import Section
 from kiosk.settings.general import Language
+from kiosk.settings.texts import LocalLines, LocalText, lines_in, text_in
 
 
 class NewBook(Section):
@@ -26,8 +27,10 @@ class UiSection(Section):
     display: str = ":0"
     dpi: float = Field(default=96.0, gt=40, le=600)
     languages: tuple[Language, ...] = ("lt", "en", "ru", "uk", "pl")
-    opening_hours: tuple[str, ...] = ("I–V 10:00–19:00", "VI 10:00–16:00", "VII —")
-    message: str = ""
+    # Lines, or a table of lines per language ({ lt = [...], en = [...] }); none by default:
+    # a kiosk shows only the hours its library configured. The receipts print the same lines.
+    opening_hours: LocalLines = Field(default_factory=dict)
+    message: LocalText = Field(default_factory=dict)  # a text, or a table per language
     # "feed": the OPAC's RSS/Atom/JSON list (backend_sync/feeds); new_books stays the fallback
     new_books_source: Literal["config", "feed"] = "config"
     new_books: tuple[NewBook, ...] = ()
@@ -82,6 +85,13 @@ class UiSection(Section):
         if self.warning_s >= self.idle_timeout_s:
             raise ValueError("warning_s must be shorter than idle_timeout_s")
         return self
+
+    def hours_for(self, language: str) -> tuple[str, ...]:
+        """The opening hours in ``language`` (Lithuanian when it has none of its own)."""
+        return lines_in(self.opening_hours, language)
+
+    def message_for(self, language: str) -> str:
+        return text_in(self.message, language)
 
     @property
     def size(self) -> tuple[int, int]:

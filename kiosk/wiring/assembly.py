@@ -333,6 +333,10 @@ async def build_kiosk(
             receipts=receipt_desks, on_view=port.on_view, translate=language.gettext,
         )  # fmt: skip
         port.service = service
+        service.ports.receipt_footer = lambda: (  # the screen's hours; issue 18
+            settings.ui.hours_for(language.texts().language),
+            settings.receipts.message_for(language.texts().language),
+        )
         kiosk = Kiosk(settings, service, port, store, health, language, pad, printer, mailer)
         kiosk.receipt_desks = receipt_desks
         kiosk.library = library

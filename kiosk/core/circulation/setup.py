@@ -53,3 +53,6 @@ class Ports:
     new_session_id: Callable[[], str] = field(default=lambda: secrets.token_hex(8))
     pin_lockout: Lockout | None = None  # shared with the commands (kiosk/core/attempts.py)
     titles: TitleCache = field(default_factory=TitleCache)  # titles seen, for offline lines
+    # the receipt's footer in the screen's language now: (opening hours, message); the
+    # composition root reads them from [ui] opening_hours and [receipts] message
+    receipt_footer: Callable[[], tuple[tuple[str, ...], str]] | None = None

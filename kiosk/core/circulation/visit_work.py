@@ -12,6 +12,7 @@ block the event loop, or read the system clock (the Clock port).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from kiosk.core.circulation import arrivals, borrow, renewals, returns
@@ -123,4 +124,7 @@ class VisitWork:
         receipt = self.visit.receipt(library_name, self._kiosk_id, now, self._ports.translate)
         if receipt is None or self._ports.receipts is None:
             return None
+        if self._ports.receipt_footer is not None:  # the same hours as the screen shows
+            hours, message = self._ports.receipt_footer()
+            receipt = replace(receipt, opening_hours=hours, message=message)
         return self._ports.receipts(self.visit.session_id, receipt)

@@ -1,5 +1,6 @@
-"""The attract screen's view from the settings: library name, opening hours, message, the new
-books of [ui] and whether "return without a card" is offered. Pure: no Kivy, no I/O."""
+"""The attract screen's view from the settings: library name, opening hours and message (per
+language, Lithuanian the fallback), the new books of [ui] and whether "return without a card"
+is offered. Pure: no Kivy, no I/O."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ def attract_view(settings: Settings) -> AttractView:
     books = tuple(BookCard(book.title, book.author) for book in ui.new_books)
     return AttractView(
         library_name=settings.kiosk.library_name,
-        opening_hours=ui.opening_hours,
-        message=ui.message,
+        opening_hours=ui.hours_for("lt"),
+        message=ui.message_for("lt"),
         new_books=books,
         offers_return=settings.circulation.return_without_login,
+        by_language=tuple(
+            (language, ui.hours_for(language), ui.message_for(language))
+            for language in ui.languages
+        ),
     )

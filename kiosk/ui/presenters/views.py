@@ -58,6 +58,16 @@ class AttractView:
     offers_pickup: bool = True
     offers_rooms: bool = False  # set by kiosk/ui/rooms_session.py when [rooms] is configured
     offers_registration: bool = False  # set by the registration flow ([registration])
+    # the config's texts per language: (language, opening hours, message); the fields above
+    # are the Lithuanian (fallback) ones
+    by_language: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+
+    def in_language(self, language: str) -> tuple[tuple[str, ...], str]:
+        """The opening hours and the message to show in ``language``."""
+        for name, hours, message in self.by_language:
+            if name == language:
+                return hours, message
+        return self.opening_hours, self.message
 
 
 @dataclass(frozen=True)

@@ -110,11 +110,13 @@ class AttractScreen(KioskScreen):
     def render(self, view: AttractView, tr: Texts) -> None:  # type: ignore[override]
         self.view = view
         self.welcome.text = tr.gettext("Welcome!")
-        self.message.text = view.message or tr.gettext(
+        hours, message = view.in_language(tr.language)  # the config's texts per language
+        self.message.text = message or tr.gettext(
             "Borrow, return and renew books here by yourself."
         )
-        self.hours_title.text = tr.gettext("Opening hours")
-        self.hours.text = "\n".join(view.opening_hours)
+        self.hours_title.text = tr.gettext("Opening hours") if hours else ""
+        self.hours.text = "\n".join(hours)
+        self.hours_panel.opacity = 1 if hours else 0  # none configured: none shown
         self.books_title.text = tr.gettext("New books")
         self.start.text = tr.gettext("Tap here to start")
         self.show_card.text = tr.gettext("or show your library card to the reader")
