@@ -110,7 +110,7 @@ class Theme:
 
     def toggled_contrast(self) -> Theme:
         on = not self.high_contrast
-        return replace(self, high_contrast=on, palette=HIGH_CONTRAST if on else NORMAL)
+        return replace(self, high_contrast=on, palette=HIGH_CONTRAST if on else normal_palette())
 
     def toggled_large_text(self) -> Theme:
         on = not self.large_text
@@ -128,8 +128,21 @@ FONT_SIZES = {
 }
 
 
+# The library's colours ([theme], kiosk/ui/branding.py) in place of NORMAL, set once at start.
+_brand: list[Palette] = [NORMAL]
+
+
+def use_brand(palette: Palette) -> None:
+    """Every theme made from now on uses ``palette`` while high contrast is off."""
+    _brand[0] = palette
+
+
+def normal_palette() -> Palette:
+    return _brand[0]
+
+
 def make_theme(dpi: float, large_text: bool, high_contrast: bool) -> Theme:
-    theme = Theme(dpi=dpi)
+    theme = Theme(dpi=dpi, palette=normal_palette())
     if large_text:
         theme = theme.toggled_large_text()
     if high_contrast:

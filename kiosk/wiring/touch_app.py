@@ -63,6 +63,9 @@ async def assemble_app(
     from kiosk.wiring.registration_desk import with_registration
 
     port = with_registration(settings, port, kiosk, stack)  # [registration]
+    from kiosk.wiring.branding import brand_colours, brand_logo
+
+    brand_colours(settings)  # [theme]: before the app makes its theme
     app = KioskApp(
         port,
         Catalogs(),
@@ -76,6 +79,7 @@ async def assemble_app(
     from kiosk.wiring.help import attach_help
 
     attach_help(settings, app, kiosk)  # [help]: Call a librarian; the voice's buttons
+    brand_logo(settings, app)  # [theme]: the logo in the header
     keep_new_books_fresh(settings, app, stack)
     read_cards(settings, app, stack)
     return app, kiosk
