@@ -101,3 +101,18 @@ def test_a_help_table_that_works(tmp_path: Path) -> None:
     assert settings.help is not None
     assert settings.help.channels == ["webhook", "email"]
     assert settings.help.min_interval_s == 60
+
+
+def test_the_high_contrast_palette_reaches_7_to_1_on_every_text_pair() -> None:
+    """WCAG 1.4.6 (enhanced) for the patron's high-contrast switch, which is never branded."""
+    from kiosk.settings.theme import TEXT_PAIRS
+    from kiosk.ui.theme import HIGH_CONTRAST
+
+    def code(rgba: tuple[float, ...]) -> str:
+        return "#" + "".join(f"{round(c * 255):02x}" for c in rgba[:3])
+
+    for fore, back in TEXT_PAIRS:
+        ratio = contrast_ratio(
+            code(getattr(HIGH_CONTRAST, fore)), code(getattr(HIGH_CONTRAST, back))
+        )
+        assert ratio >= 7.0, (fore, back, ratio)
