@@ -60,6 +60,7 @@ DEVICE_ROWS = {
     DeviceKind.PRINTER: "printer",
     DeviceKind.ILS: "ils",
     DeviceKind.SMTP: "smtp",
+    DeviceKind.AUDIO: "headphones",  # the headphone jack (kiosk/wiring/jack_health.py)
 }
 
 

@@ -87,6 +87,7 @@ DEVICES = {
     "printer": N_("Receipt printer"),
     "ils": N_("Library system"),
     "smtp": N_("E-mail server"),
+    "headphones": N_("Headphone jack"),
 }
 
 DEVICE_TESTS = {
