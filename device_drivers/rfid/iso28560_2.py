@@ -63,9 +63,6 @@ def _decode_elements(memory: bytes, order: BlockOrder, declared: bool) -> ItemDa
         raise UnknownTagFormat("primary item id is empty or not printable")
     if item.compaction == iso15962.INTEGER and len(item.data) > 16:  # over 38 digits
         raise UnknownTagFormat(f"integer item id of {len(item.data)} bytes: not an identifier")
-    if item.compaction in (iso15962.FIVE_BIT, iso15962.SIX_BIT) and "@" in item_id:
-        # value 0 of the 5/6-bit alphabets: what zero bytes decode to, not an identifier
-        raise UnknownTagFormat(f"primary item id {item_id[:20]!r} holds the zero symbol @")
     parts_in_set, part_number = _set_info(elements.get(SET_INFO))
     return ItemData(
         model="iso28560-2",

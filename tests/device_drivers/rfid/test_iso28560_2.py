@@ -87,7 +87,9 @@ def items(draw: st.DrawFn) -> ItemData:
 
 @given(items())
 def test_decode_encode_round_trip(item: ItemData) -> None:
-    assert iso28560_2.decode(iso28560_2.encode(item)) == item
+    # declared: the kiosk writes DSFID 0x06 with this model. Undeclared, a lone text item id
+    # of 18+ bytes is refused as ambiguous with ISO 28560-3 (test_model_confusion.py).
+    assert iso28560_2.decode(iso28560_2.encode(item), declared=True) == item
 
 
 @given(st.binary(max_size=120))
