@@ -229,6 +229,12 @@ class RoomsCache:
                 is not None
             )
 
+    def open_on(self, day: date) -> bool:
+        """Some location is open on ``day``, as far as the stored hours say."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(hours_t.c.opens).where(hours_t.c.day == str(day)))
+            return any(r.opens for r in rows)
+
     def snapshot(self, day: date, now: datetime, stale_after: timedelta) -> RoomsSnapshot:
         marks = self.marks()
         with self.engine.connect() as conn:
@@ -245,9 +251,11 @@ class RoomsCache:
                     Space(r.id, r.lid, r.cid, r.name, r.capacity)
                     for r in conn.execute(select(spaces_t))
                 ),
-                hours=tuple(
-                    OpeningHours(r.lid, day, _when(r.opens), _when(r.closes))
-                    for r in conn.execute(select(hours_t).where(hours_t.c.day == str(day)))
+                hours=tuple(  # today's, and coming days' when fetched (the next opening)
+                    OpeningHours(r.lid, date.fromisoformat(r.day), _when(r.opens), _when(r.closes))
+                    for r in conn.execute(
+                        select(hours_t).where(hours_t.c.day >= str(day)).order_by(hours_t.c.day)
+                    )
                 ),
                 free={k: tuple(v) for k, v in free.items()},
                 bookings=tuple(

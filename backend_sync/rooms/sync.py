@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from backend_sync.rooms.cache import RoomsCache
+from kiosk.core.rooms.board import closed_today
 from kiosk.core.rooms.errors import BookingRefused, BookingSystemUnavailable
 from kiosk.core.rooms.model import Booking, Patron, RoomsSnapshot
 from kiosk.core.rooms.ports import BookingSystem
@@ -90,6 +91,19 @@ class CachedRooms:
             return None
         return self.refresh(now)
 
+    def _hours_ahead(self, lids: tuple[int, ...], now: datetime) -> None:
+        """Closed for the rest of today: fetch the coming days' hours (each once, at most a
+        week) until one is open, so the board can say when the library opens next."""
+        snap = self.cache.snapshot(now.date(), now, self.stale_after)
+        if not lids or not all(closed_today(snap, lid, now) for lid in lids):
+            return
+        for ahead in range(1, 8):
+            day = now.date() + timedelta(days=ahead)
+            if not self.cache.has_hours(day):
+                self.cache.store_hours(self.system.hours(lids, day))
+            if self.cache.open_on(day):
+                return
+
     def refresh(self, now: datetime, full: bool = False) -> RefreshReport:
         """Fetch the day's picture; on failure keep the old one and mark it stale."""
         marks = self.cache.marks()
@@ -102,6 +116,7 @@ class CachedRooms:
             lids = tuple(loc.lid for loc in snap.locations)
             if static or not self.cache.has_hours(now.date()):
                 self.cache.store_hours(self.system.hours(lids, now.date()))
+            self._hours_ahead(lids, now)
             free = self.system.availability([s.id for s in snap.spaces], now.date())
             bookings = self.system.bookings(lids, now.date())
             written = self.cache.store_day(now.date(), free, bookings, now)

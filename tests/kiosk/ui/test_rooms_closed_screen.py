@@ -1,6 +1,7 @@
 """Closed rooms on the touch screen (issue 18), end to end against the LibCal simulator over
 loopback HTTP: on Sunday evening, after the library closed at 16:00, every room says "closed
-today" (in the screen's language) and no "Book" button stands beside it; the same rooms at
+today" and when it opens (Monday 08:00, in the screen's language) and no "Book" button stands
+beside it; the same rooms at
 10:10 on a weekday are free and bookable."""
 
 from __future__ import annotations
@@ -49,10 +50,14 @@ def _rooms(harness, tmp_path, now: datetime):
 
 
 @pytest.mark.parametrize(
-    ("language", "closed"), [("lt", "Šiandien uždaryta"), ("en", "Closed today")]
+    ("language", "closed", "opens"),
+    [
+        ("lt", "Šiandien uždaryta", "Atsidaro pirmadienį 08:00"),
+        ("en", "Closed today", "Opens Monday 08:00"),
+    ],
 )
 def test_a_closed_evening_shows_closed_rooms_without_a_book_button(
-    harness, tmp_path, language: str, closed: str
+    harness, tmp_path, language: str, closed: str, opens: str
 ) -> None:
     client, sim = _rooms(harness, tmp_path, SUNDAY_EVENING)
     try:
@@ -62,6 +67,7 @@ def test_a_closed_evening_shows_closed_rooms_without_a_book_button(
         board = harness.app.screens[Screen.ROOMS]
         shown = [row for row in board.rows.rows if row.parent is not None and row.status.text]
         assert shown and all(row.status.text == closed for row in shown)
+        assert all(row.detail.text.startswith(opens) for row in shown)  # the simulator's Monday
         assert all(row.action.disabled and row.action.opacity == 0 for row in shown)
         assert not any(row.bookable for row in harness.app.state.view.rows)
     finally:
