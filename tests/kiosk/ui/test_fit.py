@@ -219,6 +219,17 @@ ROOM_VIEWS = {
             error="not_free",
         ),
     ),
+    "rooms-closed": UiState(
+        Screen.ROOMS,
+        RoomBoardView(
+            tuple(
+                RoomRow(300 + n, name, 1 if n < 4 else 20, False, None, None, (), True,
+                        datetime(2026, 11, 25 + n % 5, 10), False)
+                for n, name in enumerate(ROOM_NAMES)
+            ),
+            _at(18, 55),
+        ),
+    ),
     "rooms-book": UiState(
         Screen.ROOM_BOOK,
         RoomBookView(
