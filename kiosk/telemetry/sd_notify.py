@@ -25,6 +25,9 @@ class SystemdNotifier:
         self.address = "\0" + address[1:] if address.startswith("@") else address
         self.watchdog_s = watchdog_s
         self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        # never block the app's loop: a listener that stops reading (a full socket buffer)
+        # costs a ping, not a frozen screen
+        self._socket.setblocking(False)
         self._failed = False
 
     @classmethod

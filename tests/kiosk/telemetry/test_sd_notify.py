@@ -114,6 +114,13 @@ def test_a_missing_socket_is_logged_not_raised(caplog: pytest.LogCaptureFixture)
     assert len([r for r in caplog.records if "notify socket" in r.getMessage()]) == 1
 
 
+def test_a_listener_that_stops_reading_never_blocks_the_sender(listener) -> None:
+    _, path = listener  # nobody reads: the socket's buffer fills
+    notifier = SystemdNotifier(path)
+    results = [notifier.notify("WATCHDOG=1") for _ in range(5000)]
+    assert results[0] is True and results[-1] is False  # full: refused at once, not waited for
+
+
 @pytest.mark.timeout(120)
 def test_kiosk_run_pings_the_watchdog_from_its_loop(listener, tmp_path: Path) -> None:
     sock, path = listener
@@ -122,21 +129,22 @@ def test_kiosk_run_pings_the_watchdog_from_its_loop(listener, tmp_path: Path) ->
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
     env |= {"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"}
     command = [sys.executable, "-m", "kiosk", "--config", str(config), "run", "--demo-session",
-               "--virtual-display", "--exit-after", "3"]  # fmt: skip
-    child = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+               "--virtual-display", "--exit-after", "12"]  # fmt: skip
+    errors = tmp_path / "stderr.txt"  # a file: a pipe nobody reads would block the child
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stderr=errors.open("w"), text=True)
     sock.settimeout(1)
     try:
         got: list[str] = []
         deadline = time.monotonic() + 90
         while got.count("WATCHDOG=1") < 2:  # Xvfb, a child, announces itself too
-            assert child.poll() is None, f"kiosk run ended: {child.stderr.read()[-2000:]}"  # type: ignore[union-attr]
+            assert child.poll() is None, f"kiosk run ended: {errors.read_text()[-2000:]}"
             assert time.monotonic() < deadline, f"no pings, only {got}"
             try:
                 got += messages(sock, 1)
             except TimeoutError:
                 continue
         assert "READY=1" in got[: got.index("WATCHDOG=1")]
-        assert child.wait(90) == 0, child.stderr.read() if child.stderr else ""
+        assert child.wait(90) == 0, errors.read_text()[-2000:]
     finally:
         if child.poll() is None:
             child.kill()
