@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.core.circulation.session import Activity, LineStatus, State
+from kiosk.core.clock import wall_time
 from kiosk.core.lockers.service import LoadStarted
 from kiosk.demo.autopilot import Step
 from kiosk.demo.step_runner import NEXT_FRAME, AutopilotRun, WaitFor
@@ -51,11 +52,12 @@ class OffsetClock:
     """The core's clock, with monotonic time that the autopilot can move on (the idle
     warning without waiting a minute); wall time stays true (due dates, receipts)."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: str | None = None) -> None:
         self.offset = 0.0
+        self._wall = wall_time(zone)  # the library's zone, as SystemClock reads it
 
     def now(self) -> datetime:
-        return datetime.now()
+        return self._wall()
 
     def monotonic(self) -> float:
         return time.monotonic() + self.offset
@@ -373,7 +375,7 @@ async def drive(
 ) -> list:
     """The visit against the kiosk ``build_kiosk`` (kiosk.wiring.assembly's, handed in by `kiosk
     demo`: the UI never imports the composition) assembles on this loop."""
-    clock = OffsetClock()
+    clock = OffsetClock(settings.kiosk.timezone)
     async with build_kiosk(settings, clock=clock) as kiosk:
         run = CoreAutopilotRun(settings, kiosk, controls, clock, out_dir, languages)
         return await run.run_async()
