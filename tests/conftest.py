@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,3 +52,43 @@ def _restore_root_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+class SmtpInbox:
+    """A real SMTP server on loopback (aiosmtpd) and what it received. ``refuse_rcpt`` /
+    ``refuse_data`` (an SMTP reply such as "550 5.1.1 no such mailbox") make it refuse."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse_rcpt: str | None = None
+        self.refuse_data: str | None = None
+        self.port = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse_data:
+            return self.refuse_data
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpInbox]:
+    """An SMTP server on a free loopback port for the test (``smtp.port``, ``smtp.messages``)."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.port = port
+    yield inbox
+    controller.stop()

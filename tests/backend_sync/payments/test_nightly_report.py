@@ -5,15 +5,11 @@ a refused or unreachable server tried again, PDF or CSV attached."""
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
 import io
 import socket
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import pytest
-from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from backend_sync.notify.smtp_sender import SmtpOptions, SmtpSender
@@ -28,34 +24,11 @@ MONEY = Catalogs().translator("lt").money
 ACCOUNTANT = ["buhalterija@biblioteka.lt"]
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse = False
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "451 4.3.0 try again later"
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
 def free_port() -> int:
+    """A loopback port nobody listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port  # type: ignore[attr-defined]
-    yield inbox
-    controller.stop()
 
 
 def nightly(port: int, clock: ManualClock, state: Path, fmt: str = "pdf", **kw) -> NightlyReport:
@@ -76,7 +49,7 @@ def nightly(port: int, clock: ManualClock, state: Path, fmt: str = "pdf", **kw) 
     return NightlyReport(compose, sender.send, clock=clock, state_file=state, **kw)
 
 
-def days_of(inbox: Inbox) -> list[str]:
+def days_of(inbox) -> list[str]:
     return [m["Subject"].split()[2] for m in inbox.messages]
 
 
@@ -158,12 +131,12 @@ def test_a_refusing_server_is_tried_again_and_the_day_kept(smtp, tmp_path) -> No
     clock = ManualClock(datetime(2026, 11, 25, 23, 45))
     state = started(tmp_path, date(2026, 11, 24))
     task = nightly(smtp.port, clock, state, retry_s=300)
-    smtp.refuse = True
+    smtp.refuse_data = "451 4.3.0 try again later"
     assert asyncio.run(task.step()) == []
     assert task.last_error and "451" in task.last_error
     assert task.seconds_to_next(clock.now()) == 300
     assert state.read_text(encoding="ascii").strip() == "2026-11-24"
-    smtp.refuse = False
+    smtp.refuse_data = None
     clock.advance(300)
     assert asyncio.run(task.step()) == [DAY]
     assert task.last_error is None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import email
-import email.policy
 import io
 import logging
 import socket
@@ -13,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from backend_sync.notify.smtp_sender import SmtpOptions, SmtpSender
 from backend_sync.registration.desk import DeskMailRefused, DeskRegistration
@@ -26,38 +23,11 @@ from simulators.models.registration import SAMPLE_PERSONAL_DATA as PERSONAL
 TODAY = date(2026, 11, 25)
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse: str | None = None
-
-    async def handle_RCPT(self, server, session, envelope, address, options):
-        if self.refuse:
-            return self.refuse
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
 def free_port() -> int:
+    """A loopback port nobody listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port  # type: ignore[attr-defined]
-    yield inbox
-    controller.stop()
 
 
 def desk(port: int, ledger_path: Path) -> DeskRegistration:
@@ -120,7 +90,7 @@ def test_a_down_mail_server_is_unavailable_and_the_resend_keeps_the_number(smtp,
 
 
 def test_a_refused_desk_address_is_said_as_a_configuration_problem(smtp, tmp_path) -> None:
-    smtp.refuse = "550 5.1.1 no such mailbox"
+    smtp.refuse_rcpt = "550 5.1.1 no such mailbox"
     with pytest.raises(DeskMailRefused):
         asyncio.run(desk(smtp.port, tmp_path / "d.sqlite").submit(APP, "key-1"))
 

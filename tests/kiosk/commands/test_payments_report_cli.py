@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import email
-import email.policy
 import io
 import os
 import pty
@@ -19,7 +17,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from backend_sync.store.payments_journal import SqlitePaymentJournal
@@ -43,31 +40,11 @@ NOW = datetime(2026, 11, 25, 10, 0)
 DAY = "2026-11-25"
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 OK"
-
-
 def free_port() -> int:
+    """A loopback port nobody listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    inbox.port = controller.port  # type: ignore[attr-defined]
-    yield inbox
-    controller.stop()
 
 
 def write_config(tmp_path: Path, smtp_port: int | None, report_to: str = '["buh@biblioteka.lt"]'):

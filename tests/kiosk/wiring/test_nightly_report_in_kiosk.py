@@ -4,14 +4,8 @@ report when [payments] report_to is set (real SMTP server on loopback, the kiosk
 from __future__ import annotations
 
 import asyncio
-import email
-import email.policy
-import socket
 from datetime import date, datetime
 from pathlib import Path
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from kiosk.core.clock import ManualClock
 from kiosk.demo.showroom import showroom_settings
@@ -23,29 +17,6 @@ from kiosk.wiring.payments_report import NIGHTLY_STATE_FILE
 
 ROOT = Path(__file__).resolve().parents[3]
 ACCOUNTANT = "buhalterija@biblioteka.lt"
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(message)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.port = port
-    yield inbox
-    controller.stop()
 
 
 def test_the_kiosk_sends_the_days_report_after_report_time(smtp) -> None:
