@@ -144,14 +144,17 @@ def run_patron(args: argparse.Namespace) -> int:
 
     async def action(ils: LibrarySystem) -> int:
         patron = await ils.patron(args.card, pin, details="charged")
+        if pin is not None and patron.pin_valid is False:
+            # Nothing about the patron (name, e-mail, phone) goes to whoever typed a wrong PIN.
+            print("wrong PIN", file=sys.stderr)
+            return EXIT_REFUSED
         holds = await ils.patron(args.card, pin, details="hold")
         fines = await ils.patron(args.card, pin, details="fine")
         patron = dataclasses.replace(
             patron, hold_items=holds.hold_items, fine_items=fines.fine_items
         )
         _print(patron, card="card")
-        pin_ok = patron.pin_valid is not False or pin is None
-        return _refusal(bool(patron.valid) and pin_ok, patron.screen_messages)
+        return _refusal(bool(patron.valid), patron.screen_messages)
 
     return _run(args, action)
 
