@@ -4,7 +4,7 @@ checked out and its security verified", against the serial time and the pipeline
 The real SIP2 client talks to the ILS simulator over loopback with the simulator's latency
 fault set to --ils-rtt-ms per response; the pad is the in-process FakePad with the same
 timings the issue names (inventory, write, read-back), so the RFID wire is not in the
-measurement (``kiosk bench rfid`` measures that). The outbox is the in-memory fake. One ILS
+measurement (`kiosk bench rfid` measures that). The outbox is the in-memory fake. One ILS
 connection. The model, computed in the same run:
 
     security = write + verify                   (one reader: one tag at a time)
@@ -12,7 +12,7 @@ connection. The model, computed in the same run:
     bound    = inventory + N x max(rtt, security) + min(rtt, security)
                (the ILS round trips and the reader's writes overlapping)
 
-``within_10pct`` says elapsed <= 1.1 x bound; ``serial_measured_ms`` runs the same steps one
+`within_10pct` says elapsed <= 1.1 x bound; `serial_measured_ms` runs the same steps one
 after another on the same stack (the simulator's data reset in between), as a check on the
 model. Never part of the test run.
 """
@@ -65,6 +65,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "checkout",
         help="borrow a stack pipelined against the simulators; JSON vs serial and bound",
         description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--items", type=int, default=10, help="items in the stack (1-10)")
     parser.add_argument("--inventory-ms", type=float, default=100, help="pad sees the stack")

@@ -9,7 +9,7 @@ A raw blocking SIP2 client (the codec, one socket, no client library) against Il
     latency    M x 99 with the latency fault at L ms; the model is the bound: no round trip
                can be shorter than L, and the overhead above L should stay under --budget-ms
 
-``within_bound`` is true when the counters match, no delayed round trip beat the latency
+`within_bound` is true when the counters match, no delayed round trip beat the latency
 and the mean overhead stayed within the budget. Never part of the test run.
 """
 

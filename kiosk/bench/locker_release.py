@@ -2,15 +2,15 @@
 Modbus TCP and over Modbus RTU at 9600 and 19200 baud (and the Kerong board at 19200).
 
 Each sample loads a compartment through the locker logic against the simulator, then times
-``pickup_by_code`` from the call until the simulator's model sees the coil rise (one
+`pickup_by_code` from the call until the simulator's model sees the coil rise (one
 process, one monotonic clock). The real drivers and pymodbus/pyserial run over loopback TCP
 or a pty; the simulator makes the pty take as long as the bytes would on the line.
 
 Computed bound, same run: the coil cannot rise before the code check (PBKDF2, measured
 here on its own) plus the wire time of the release request: for RTU, an FC05 frame of
 8 bytes plus the 3.5-character gap that ends it, 10 bits per character (8N1): 11.5 x 10 /
-baud; for Kerong, the 5-byte unlock frame; for TCP on loopback, ~0. ``overhead_ms`` is what
-our software adds above that bound (p50); ``meets_budget`` compares p95 with bound + budget.
+baud; for Kerong, the 5-byte unlock frame; for TCP on loopback, ~0. `overhead_ms` is what
+our software adds above that bound (p50); `meets_budget` compares p95 with bound + budget.
 
 Never part of the test run; tests do not assert on time.
 """

@@ -1,12 +1,12 @@
 """`kiosk bench receipt-print`: render + print time of a receipt with 20 items.
 
 Renders the receipt (layout + ESC/POS) and prints it through the real driver to the printer
-simulator over loopback TCP, ``--runs`` times, and compares the time against a model computed
+simulator over loopback TCP, `--runs` times, and compares the time against a model computed
 in the same run: the time a real thermal printer needs to move that much paper at
-``--speed-mm-s`` (203 dpi, 24-dot lines), and the time the bytes take on a 19200-baud serial
+`--speed-mm-s` (203 dpi, 24-dot lines), and the time the bytes take on a 19200-baud serial
 line. The simulator keeps the decoded text but paints no PNGs here (painting is the
 simulator's cost, not the kiosk's). The kiosk's share must stay well below the printer's
-own; ``within_bound`` says so.
+own; `within_bound` says so.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ model is the bound computed in the same run:
     wire       = pty only: bytes both ways x 11 bits / 38400 baud (8E1), as the simulator
                  emulates the serial line; 0 over TCP
 
-``overhead_ms_per_request`` is what the driver, pyserial and the link add per exchange above
-the model; ``within_bound`` says the measurement did not beat the model (it cannot) and the
+`overhead_ms_per_request` is what the driver, pyserial and the link add per exchange above
+the model; `within_bound` says the measurement did not beat the model (it cannot) and the
 overhead stayed under --budget-ms per request. Never part of the test run.
 """
 
@@ -40,7 +40,10 @@ LIBRARY_BLOCKS = 9  # LibraryTags reads blocks 0-8: the ISO 28560-3 basic block
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "rfid", help="inventory and secure/unsecure 1-20 tags on the simulator", description=__doc__
+        "rfid",
+        help="inventory and secure/unsecure 1-20 tags on the simulator",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--tags", default="1,5,10,20", help="comma-separated tag counts")
     parser.add_argument("--transport", choices=("tcp", "pty"), default="tcp", help="link")

@@ -1,23 +1,23 @@
 """`kiosk bench ui-start` and `kiosk bench ui-idle`: the touch app's cold start and idle CPU.
 
-Each run starts a fresh Python process (``python -m kiosk.demo.startup_probe``) on its own Xvfb
+Each run starts a fresh Python process (`python -m kiosk.demo.startup_probe`) on its own Xvfb
 with the real core over an in-process ILS simulator (kiosk/demo/in_process.py), so the numbers
 include importing Kivy, opening the window and building every screen, as a kiosk does at boot.
 
 * ui-start: seconds from spawning the process to the first frame drawn (Window.on_flip), over
-  ``--runs`` runs; compared with ``--budget-s`` (default 10 s).
+  `--runs` runs; compared with `--budget-s` (default 10 s).
 * ui-memory: the app as `kiosk run` assembles it over the real core, against the simulator
   fleet of the configuration (started here, on free ports, in this process: their memory is
-  not counted), driven through ``--sessions`` visits by taps while its loop draws frames
+  not counted), driven through `--sessions` visits by taps while its loop draws frames
   (kiosk/bench/ui_memory_child.py: card and PIN, two books borrowed, My account and Renew
   all, the receipt printed every tenth visit, then the books returned without a card: two
   patron sessions a visit; the five languages in turn); resident memory after the first visit
-  and every 100 sessions; growth after the 100th must stay under ``--limit-mb`` (5 MB).
-  Needs a configuration with [ils] and [rfid] (``kiosk --config config/demo.toml bench
-  ui-memory``). About 2-3.5 s a visit on a 2-core machine with software rendering.
+  and every 100 sessions; growth after the 100th must stay under `--limit-mb` (5 MB).
+  Needs a configuration with [ils] and [rfid] (`kiosk --config config/demo.toml bench
+  ui-memory`). About 2-3.5 s a visit on a 2-core machine with software rendering.
 * ui-idle: the app sits on the attract screen (the new-books strip turning every 20 s, the
   default [ui] new_books_turn_s); after a warm-up,
-  the process's CPU time (user + system, its own threads) over ``--seconds`` (default 60) as a
+  the process's CPU time (user + system, its own threads) over `--seconds` (default 60) as a
   share of one core, against the target 2%. Printed beside it, what the CPU went to: frames
   actually drawn (one per turn of the strip, so about seconds / 20 are expected) and main-loop
   wakeups (capped at IDLE_FPS a second on the idle screen by kiosk/ui/boot.py).

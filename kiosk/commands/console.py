@@ -1,4 +1,4 @@
-"""`kiosk console hash-password`: make ``[console] password_hash`` for the simulator console.
+"""`kiosk console hash-password`: make `[console] password_hash` for the simulator console.
 
 The technician console (`kiosk sim up`) listens on 127.0.0.1; to serve it on another
 address ([console] host) it needs a password, stored only as a salted scrypt line. The

@@ -3,7 +3,7 @@
 Starts every simulator the configuration names (library system, RFID pad, lock boards, receipt
 printer, room booking system) on the ports the configuration expects, the technician web
 console, the monitoring endpoint ([metrics]), and the touch app wired to them. With
-``--autopilot DIR`` the app is driven through a scripted visit under a virtual display and a
+`--autopilot DIR` the app is driven through a scripted visit under a virtual display and a
 screenshot of each step is saved into DIR; the exit code says whether every step reached the
 screen it expected. Without a display (a server, an SSH session) everything but the touch app
 runs, and the console is where to look.

@@ -32,7 +32,10 @@ from kiosk.wiring.printer import printer_from
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "printer", help="test the receipt printer or read its status", description=__doc__
+        "printer",
+        help="test the receipt printer or read its status",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="printer_command", metavar="ACTION", required=True)
     test = sub.add_parser(

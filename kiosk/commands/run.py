@@ -4,11 +4,11 @@ With an [ils] table the app drives the real kiosk that kiosk.wiring.assembly.bui
 (the
 session core over SIP2, the RFID pad, the receipt desk, the outbox replay worker, the lockers
 and /metrics, each when its table is present; docs/ui.md "What `kiosk run` wires");
-``--demo-session`` (or no [ils]) runs the same real kiosk on an in-process ILS simulator with
+`--demo-session` (or no [ils]) runs the same real kiosk on an in-process ILS simulator with
 no devices (kiosk/demo/showroom.py: a showroom, a layout check; no server needed).
 The app, the core and the devices share one asyncio loop
-(App.async_run). ``--virtual-display`` starts an Xvfb for machines with no screen;
-``--exit-after`` stops after N seconds (smoke tests, benchmarks).
+(App.async_run). `--virtual-display` starts an Xvfb for machines with no screen;
+`--exit-after` stops after N seconds (smoke tests, benchmarks).
 """
 
 from __future__ import annotations

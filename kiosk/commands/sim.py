@@ -1,6 +1,6 @@
 """`kiosk sim …`: the simulators of the library system and of every device.
 
-Each simulator module has ``register(subparsers)``; add one by naming it in SIMULATORS.
+Each simulator module has `register(subparsers)`; add one by naming it in SIMULATORS.
 """
 
 from __future__ import annotations

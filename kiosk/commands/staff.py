@@ -1,4 +1,4 @@
-"""`kiosk staff hash-pin`: make the local technician credential, ``[circulation] staff_pin_hash``.
+"""`kiosk staff hash-pin`: make the local technician credential, `[circulation] staff_pin_hash`.
 
 The kiosk checks a staff card's PIN at the ILS; only when the ILS cannot be reached does it
 fall back to this one technician PIN (docs/circulation.md, "Staff sign-in"). The PIN is read

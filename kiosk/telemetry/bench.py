@@ -3,7 +3,7 @@
 Fills a Telemetry registry as a large kiosk would (every device, several lock boards, every
 transaction kind and result, refusal reasons, every locker alarm kind), serves it with the
 real MetricsServer on loopback (with a bearer token), and scrapes /metrics and /health
-``--scrapes`` times while a writer thread keeps reporting device states and counting
+`--scrapes` times while a writer thread keeps reporting device states and counting
 transactions, as the probes and the domain do. Prints one JSON object with:
 
   samples       exported samples, and the number the exposition design calls for:

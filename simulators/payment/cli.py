@@ -48,7 +48,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_simulator)
     actions = parser.add_subparsers(dest="payment_action", metavar="ACTION")
     fault = actions.add_parser("fault", help="shape the next card dialogues")
-    fault.add_argument("name", choices=("approve", *FAULTS))
+    fault.add_argument(
+        "name", choices=("approve", *FAULTS), metavar="NAME",
+        help="one of: " + ", ".join(("approve", *FAULTS)),
+    )  # fmt: skip
     fault.add_argument("--count", type=int, default=1, help="how many (0 = until cleared)")
     fault.set_defaults(func=run_action, action="fault")
     card = actions.add_parser("card", help="the card the next patron presents")

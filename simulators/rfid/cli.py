@@ -1,6 +1,6 @@
 """`kiosk sim rfid`: run the FEIG reader simulator, or act on a running one.
 
-Without an action it runs: FEIG ISO-host on TCP (``socket://127.0.0.1:PORT``) and, with
+Without an action it runs: FEIG ISO-host on TCP (`socket://127.0.0.1:PORT`) and, with
 --pty/--pty-link, on a pseudo-terminal; prints one JSON line with the URLs and serves until
 Ctrl-C. The actions (place, remove, fault, list, unplug, plug, corrupt, drop) call a running
 simulator's control API (--control URL, or $KIOSK_SIM_RFID_CONTROL, default port 10081).
