@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError
 
 from backend_sync.lockers import schema as t
 from backend_sync.store.database import CACHE_KIB
-from backend_sync.store.private_files import private_sqlite
+from backend_sync.store.private_files import private_opener, private_sqlite
 from backend_sync.store.retention import truncate_wal
 
 LOAD_FIELDS = (
@@ -76,7 +76,8 @@ class SqliteLockerStore:
         """Make this process the only one driving the bank (an advisory lock on a file next
         to the store, released by close() or by the process dying, even by SIGKILL): two
         processes each saving their own view of the bank would lose each other's loads."""
-        handle = open(self.path.with_name(self.path.name + ".lock"), "wb")  # noqa: SIM115
+        lock_file = self.path.with_name(self.path.name + ".lock")
+        handle = open(lock_file, "wb", opener=private_opener)  # noqa: SIM115
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

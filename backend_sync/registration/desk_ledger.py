@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 
+from backend_sync.store.private_files import private_sqlite
+
 _meta = MetaData()
 sent_applications = Table(
     "desk_applications",
@@ -46,7 +48,7 @@ def key_hash(idempotency_key: str) -> str:
 class DeskLedger:
     def __init__(self, path: str | Path, prefix: str = "K") -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite(path)
         self.prefix = prefix
         self.engine: Engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
         event.listen(self.engine, "connect", _pragmas)

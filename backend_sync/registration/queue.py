@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from backend_sync.store.private_files import private_sqlite
 from kiosk.core.registration.model import Address, Application, Contact
 from kiosk.core.registration.sending import Backlog, PendingApplication, QueueState
 
@@ -108,10 +108,7 @@ class RegistrationQueueFile:
     def __init__(self, path: str | Path, backend: str) -> None:
         self.path = Path(path)
         self.backend = backend
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # before SQLite creates it
-        os.close(fd)
-        os.chmod(self.path, 0o600)
+        private_sqlite(self.path)  # 0600 before SQLite creates it, side files too
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
             for statement in SCHEMA:

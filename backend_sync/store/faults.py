@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from backend_sync.store.database import StoreError, open_store
+from backend_sync.store.private_files import private_opener
 from backend_sync.store.schema import outbox
 
 FULL, READ_ONLY, CORRUPT, CANNOT_OPEN, DISK_ERROR = (
@@ -171,7 +172,7 @@ class StoreInUse(StoreError):
 
 
 def _in_use_file(path: Path) -> IO[bytes]:
-    return open(path.with_name(path.name + ".in-use"), "ab")
+    return open(path.with_name(path.name + ".in-use"), "ab", opener=private_opener)
 
 
 def hold_in_use(path: str | Path) -> IO[bytes]:

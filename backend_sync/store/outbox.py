@@ -36,6 +36,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from backend_sync.store.private_files import private_opener
 from backend_sync.store.records import dumps, entry_from_row, entry_values
 from backend_sync.store.retention import scrub_settled, truncate_wal
 from backend_sync.store.schema import outbox
@@ -183,7 +184,7 @@ class OutboxStore:
         if not database or database == ":memory:":
             yield True
             return
-        fd = os.open(f"{database}.replay-lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = private_opener(f"{database}.replay-lock", os.O_RDWR | os.O_CREAT)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

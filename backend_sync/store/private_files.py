@@ -32,6 +32,14 @@ def private_sqlite(path: str | Path) -> Path:
     return path
 
 
+def private_opener(path: str, flags: int) -> int:
+    """An ``opener`` for open(): a new file (a lock file, say) is created 0600; an older
+    one found looser is tightened."""
+    fd = os.open(path, flags, PRIVATE)
+    tighten(Path(path))
+    return fd
+
+
 def tighten(path: Path) -> None:
     """Drop group write and all of others' bits from an existing file; leave others alone."""
     try:
