@@ -25,6 +25,7 @@ import os
 import queue
 import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -34,10 +35,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.bench import chaos_count
+from kiosk.bench import chaos_count, chaos_lockers
 from kiosk.bench.chaos_child import STACK, card, fine_cents, item_id, tag_uid
 
-MUST_BE_ZERO = ("lost", "doubled", "security_disagrees_unlisted", "charged_unrecorded")
+MUST_BE_ZERO = (
+    "lost", "doubled", "security_disagrees_unlisted", "charged_unrecorded",
+    "doors_open_unrecorded",
+)  # fmt: skip
 LINE_TIMEOUT_S = 60.0
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,8 +82,10 @@ def library_file(work: Path, visits: int, payments: bool) -> Path:
 
     data = json.loads(DEMO_LIBRARY.read_text(encoding="utf-8"))
     data["patrons"] += [
-        {"barcode": card(v), "name": f"Skaitytojas {v}", "pin": "1234"} for v in range(visits)
-    ]
+        {"barcode": card(v), "name": f"Skaitytojas {v}", "pin": "1234",
+         "email": chaos_lockers.patron_email(v)}
+        for v in range(visits)
+    ]  # fmt: skip
     data["items"] += [
         {"barcode": item_id(i), "title": f"Knyga {i}", "type": "book", "home": "ABONEMENTAS"}
         for i in range(visits * STACK)
@@ -90,6 +96,7 @@ def library_file(work: Path, visits: int, payments: bool) -> Path:
              "description": f"Delspinigiai {v}", "fee_type": "04"}
             for v in range(visits)
         ]  # fmt: skip
+    chaos_lockers.add_to_library(data, visits, "ABONEMENTAS")
     path = work / "library.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
@@ -107,14 +114,18 @@ class Child:
                 stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=ROOT,
             )  # fmt: skip
         self.lines: queue.Queue[str] = queue.Queue()
+        self.setup = setup
         self.said: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.said.append(line.strip())
-            self.lines.put(line.strip())
+        with (self.setup.parent / "kiosk-said.txt").open("a") as said:  # post-mortem
+            for line in self.process.stdout:
+                said.write(line)
+                said.flush()
+                self.said.append(line.strip())
+                self.lines.put(line.strip())
 
     def wait_for(self, done: Any) -> bool:
         """Wait for a line ``done(line)`` accepts; False if the child ended first."""
@@ -171,8 +182,11 @@ def run_kills(setup: Path, rng: random.Random, plan: list[int]) -> tuple[int, li
 
 
 def chaos(work: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from aiosmtpd.controller import Controller
+
     from kiosk.bench.chaos_shelf import Shelf
     from simulators.ils.simulator import IlsSimulator
+    from simulators.lockers.bank import LockerBankSimulator, default_model
     from simulators.models.payment_terminal import PaymentTerminalModel, Timings
     from simulators.models.rfid_pad import PadTimings
     from simulators.payment.app import PaymentSimulator
@@ -191,6 +205,11 @@ def chaos(work: Path, args: argparse.Namespace) -> dict[str, Any]:
         if terminal is not None:
             terminal.start()
         shelf = Shelf(rfid)
+        bank = LockerBankSimulator(default_model(chaos_lockers.COMPARTMENTS, 0)).start()
+        smtp_port = _free_port()
+        mailbox = Controller(chaos_lockers.MailDrop(work / "mail.jsonl"), hostname="127.0.0.1",
+                             port=smtp_port)  # fmt: skip
+        mailbox.start()
         try:
             setup = work / "setup.json"
             setup.write_text(json.dumps({
@@ -201,6 +220,9 @@ def chaos(work: Path, args: argparse.Namespace) -> dict[str, Any]:
                 "journal": str(work / "journal.jsonl"), "progress": str(work / "progress.txt"),
                 "live_grace_s": 0.3, "seed": args.seed, "visits": args.visits,
                 "ils_faults": bool(args.ils_faults),
+                "bank_port": bank.tcp.port, "bank_control": bank.control.url,
+                "smtp_port": smtp_port,
+                "mail": str(work / "mail.jsonl"), "lockers_end": str(work / "lockers-end.json"),
             }), encoding="utf-8")  # fmt: skip
             kills, _ = run_kills(setup, rng, kill_plan(rng, args.visits, args.kills))
             final = Child(setup, "--final")
@@ -219,16 +241,41 @@ def chaos(work: Path, args: argparse.Namespace) -> dict[str, Any]:
             owed_after = {card(v): round(ils.library.balance(card(v)) * 100)
                           for v in range(args.visits)} if args.payments else {}  # fmt: skip
             terminal_journal = model.journal() if args.payments else []
+            locker_books = _locker_books(work, ils, bank, args.visits)
         finally:
+            mailbox.stop()
+            bank.stop()
             rfid.stop()
             if terminal is not None:
                 terminal.stop()
     return _tally(work, args, kills, items, fees_at_ils, owed_after, terminal_journal, first_day,
-                  time.monotonic() - started)  # fmt: skip
+                  locker_books, time.monotonic() - started)  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _locker_books(work: Path, ils: Any, bank: Any, visits: int) -> dict[str, Any]:
+    """What the ILS counted per locker item, the doors open and the kiosk's active alarms."""
+    applied = {
+        chaos_lockers.locker_item(v): ils.library.count("checkout", chaos_lockers.locker_item(v))
+        for v in range(visits)
+        if chaos_lockers.is_locker_visit(v)
+    }
+    compartments = bank.model.status()["compartments"]
+    end = work / "lockers-end.json"
+    return {
+        "applied": applied,
+        "doors_open": [int(n) for n, c in compartments.items() if c["door"] == "open"],
+        "alarms": json.loads(end.read_text()) if end.exists() else [],
+    }
 
 
 def _tally(work, args, kills, items, fees_at_ils, owed_after, terminal_journal, first_day,
-           seconds) -> dict[str, Any]:  # fmt: skip
+           locker_books, seconds) -> dict[str, Any]:  # fmt: skip
     from backend_sync.store.database import open_store
     from backend_sync.store.outbox import OutboxStore
     from kiosk.bench.chaos_shelf import all_entries
@@ -240,23 +287,31 @@ def _tally(work, args, kills, items, fees_at_ils, owed_after, terminal_journal, 
     told = [json.loads(x) for x in (work / "journal.jsonl").read_text().splitlines() if x]
     acked: dict[str, set[str]] = {}
     for record in told:
-        if record["kind"] != "payment":
+        if record["kind"] not in ("payment", "pickup"):
             acked.setdefault(record["item"], set()).add(record["kind"])
     found = chaos_count.count_items(items, acked)
     payments = {"charged_unrecorded": 0, "doubled": 0, "lost": 0, "charged": 0}
     if args.payments:
         paid_told = [card(r["visit"]) for r in told if r["kind"] == "payment"]
         payments = _count_payments(work, first_day, owed_after, terminal_journal, paid_told)
+    lockers = chaos_lockers.count_lockers(
+        [r["item"] for r in told if r["kind"] == "pickup"], locker_books["applied"],
+        locker_books["doors_open"], locker_books["alarms"],
+    )  # fmt: skip
     applied = sum(sum(item.applied.values()) for item in items.values()) + fees_at_ils
+    applied += lockers["pickups_applied"]
     return {
         "visits": len((work / "progress.txt").read_text().split()),
         "kills": kills,
         "acknowledged": len(told),
         "applied_at_ils": applied,
-        "lost": found["lost"] + payments["lost"],
-        "doubled": found["doubled"] + payments["doubled"],
+        "lost": found["lost"] + payments["lost"] + lockers["lost"],
+        "doubled": found["doubled"] + payments["doubled"] + lockers["doubled"],
         "security_disagrees_unlisted": found["security_disagrees_unlisted"],
         "charged_unrecorded": payments["charged_unrecorded"],
+        "doors_open_unrecorded": lockers["doors_open_unrecorded"],
+        "locker_pickups_told": lockers["pickups_told"],
+        "locker_pickups_applied": lockers["pickups_applied"],
         "store_untrue": found["store_untrue"],
         "outbox_pending": pending,
         "payments_charged": payments["charged"],

@@ -34,6 +34,7 @@ from typing import Any
 
 from backend_sync.store.outbox import OutboxStore
 from backend_sync.store.replayer import Replayer, ReplayPolicy
+from kiosk.bench.chaos_lockers import Lockers, is_locker_visit, lockers_tables
 from kiosk.core.circulation.service import CirculationService
 from kiosk.core.circulation.session import Activity, LineStatus, SessionView, State
 from kiosk.core.clock import SystemClock
@@ -95,6 +96,8 @@ def settings_for(setup: dict[str, Any]) -> Settings:
             "offline_max_checkouts": OFFLINE_CAP,
         },
     }  # fmt: skip
+    if setup.get("bank_control"):
+        tables |= lockers_tables(setup, tables["ils"]["location"])
     if setup.get("terminal_url"):
         tables["payment_terminal"] = {
             "url": setup["terminal_url"], "password": 123456, "hold_mode": "reversal",
@@ -176,10 +179,13 @@ async def call(client: ControlClient, action: str, **params: Any) -> Any:
 class Visits:
     """The scripted visits of one kiosk process."""
 
-    def __init__(self, setup: dict[str, Any], service: CirculationService, desk: Any) -> None:
+    def __init__(
+        self, setup: dict[str, Any], service: CirculationService, desk: Any, lockers: Any
+    ) -> None:
         self.setup = setup
         self.service = service
         self.desk = desk
+        self.lockers = lockers
         self.ils = ControlClient(setup["ils_control"])
         self.rfid = ControlClient(setup["rfid_control"])
 
@@ -229,6 +235,8 @@ class Visits:
             done.append(await self.session(rng, ""))
         for index in indexes:
             await call(self.rfid, "remove", uid=tag_uid(index))
+        if self.lockers is not None and is_locker_visit(visit):
+            done.append(await asyncio.to_thread(self.lockers.visit, visit))
         if self.desk is not None:
             done.append(await self.pay(visit, journal))
         return ", ".join(done)
@@ -254,9 +262,15 @@ async def main(setup: dict[str, Any], final: bool) -> None:
     if pay_library is not None:
         desk = payment_desk_from(settings, pay_library, SystemClock(settings.kiosk.timezone))
         await desk.recover()
+    journal = Journal(setup["journal"])
+    lockers = None
+    if settings.lockers is not None:
+        lockers = Lockers(setup, settings, lambda item: journal.write(
+            {"kind": "pickup", "item": item}))  # fmt: skip
+        for line in await asyncio.to_thread(lockers.start):
+            say(line)
     say("recovered")
 
-    journal = Journal(setup["journal"])
     library, worker_library = (library_from(settings) for _ in range(2))
     worker = build_sync_worker(settings, store, worker_library)
     outbox.on_added = worker.wake
@@ -272,7 +286,7 @@ async def main(setup: dict[str, Any], final: bool) -> None:
         on_view=on_view, stats=stats,
     )  # fmt: skip
     holder.append(service)
-    visits = Visits(setup, service, desk)
+    visits = Visits(setup, service, desk, lockers)
     worker_task = asyncio.create_task(worker.run())
     progress = Progress(setup["progress"])
     try:
@@ -282,7 +296,12 @@ async def main(setup: dict[str, Any], final: bool) -> None:
         say("out of visits")
         if not final:
             await asyncio.sleep(120)  # wait to be killed
+        if lockers is not None:
+            alarms = await asyncio.to_thread(lockers.alarms)
+            Path(setup["lockers_end"]).write_text(json.dumps(alarms), encoding="utf-8")
     finally:
+        if lockers is not None:
+            lockers.close()
         await service.cancel()
         worker.stop()
         await worker_task

@@ -1,6 +1,8 @@
 """`kiosk bench chaos` run tiny end to end (real simulators, a real kiosk process killed
 with SIGKILL twice), and its counting rules on hand-made books: a lost acknowledgement, a
-double application and an unlisted security disagreement are each counted."""
+double application and an unlisted security disagreement are each counted, and so are a
+locker pickup the patron was told of but the ILS never lent, one lent twice and a door left
+open with no alarm."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.bench import chaos_count
+from kiosk.bench import chaos_count, chaos_lockers
 from kiosk.core.outbox import EntryKind, EntryState, OutboxEntry
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,9 +32,14 @@ def test_tiny_chaos_run_prints_zeros(tmp_path: Path) -> None:
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["visits"] == 5 and figures["kills"] >= 1
     assert figures["acknowledged"] > 0 and figures["applied_at_ils"] > 0
-    for name in ("lost", "doubled", "security_disagrees_unlisted", "charged_unrecorded"):
+    for name in ("lost", "doubled", "security_disagrees_unlisted", "charged_unrecorded",
+                 "doors_open_unrecorded"):  # fmt: skip
         assert figures[name] == 0, figures
     assert figures["outbox_pending"] == 0
+    assert figures["locker_pickups_told"] >= 1, figures  # visit 0 is a locker visit
+    assert figures["locker_pickups_applied"] >= figures["locker_pickups_told"]
+    mail = [json.loads(x) for x in (tmp_path / "mail.jsonl").read_text().splitlines()]
+    assert mail and all(m["code"] for m in mail)  # the codes came by real SMTP
 
 
 def entry(kind: EntryKind, item: str, state: EntryState, reason: str = "") -> OutboxEntry:
@@ -62,3 +69,16 @@ def test_counting_rules_catch_each_failure() -> None:
     found = chaos_count.count_items(items, acked)
     assert found["lost"] == 1 and found["doubled"] == 1
     assert found["security_disagrees_unlisted"] == 1  # D; E is on the staff list
+
+
+def test_locker_counting_rules_catch_each_failure() -> None:
+    found = chaos_lockers.count_lockers(
+        told=["fine", "lost"],
+        applied={"fine": 1, "lost": 0, "doubled": 2, "untold": 1},
+        doors_open=[3, 5],
+        alarm_subjects=["compartment 5"],  # 5 is open and staff were told; 3 is not
+    )
+    assert found == {"pickups_told": 2, "pickups_applied": 4, "lost": 1, "doubled": 1,
+                     "doors_open_unrecorded": 1}  # fmt: skip
+    clean = chaos_lockers.count_lockers(["a"], {"a": 1}, [], [])
+    assert clean["lost"] == clean["doubled"] == clean["doors_open_unrecorded"] == 0
