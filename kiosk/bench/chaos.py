@@ -6,14 +6,17 @@ The ILS simulator (SIP2), the RFID simulator (FEIG) and, with --payments, the ZV
 simulator run in this process, so they outlive the kiosk. The kiosk is a child process
 (chaos_child.py): the real circulation core, drivers, SQLite outbox and sync worker, and the
 real payment desk, built by the wiring. It runs N scripted visits (borrow, renew, return,
-offline sessions, --ils-faults: lost, swallowed and garbled SIP2 answers; --payments: each
-patron pays a fine at the card terminal). K kill points are drawn from the seed, spread over
-the visits (some during start-up recovery); at each the child is SIGKILLed and a new one
-started, which recovers and goes on. After the last kill a final child runs the remaining
-visits and drains the outbox. Then one JSON line: visits, kills, acknowledged (what the
-patron was told), applied_at_ils (what the simulator counted), and the four that must be 0:
-lost, doubled, security_disagrees_unlisted, charged_unrecorded (chaos_count.py says how
-each is counted). Exit 0 when those four are 0, 1 otherwise. See docs/reliability.md.
+offline sessions, --ils-faults: lost, swallowed and garbled SIP2 answers; every 4th visit a
+locker pickup against the locker bank simulator and a real SMTP server for the door code,
+chaos_lockers.py; --payments: each patron pays a fine at the card terminal). K kill points
+are drawn from the seed, spread over the visits (some during start-up recovery); at each the
+child is SIGKILLed and a new one started, which recovers and goes on. After the last kill a
+final child runs the remaining visits and drains the outbox. Then one JSON line: visits,
+kills, acknowledged (what the patron was told), applied_at_ils (what the simulators
+counted), and the five that must be 0: lost, doubled, security_disagrees_unlisted,
+charged_unrecorded (chaos_count.py says how each is counted) and doors_open_unrecorded (a
+locker door open at the end with no alarm naming it).
+Exit 0 when those five are 0, 1 otherwise. See docs/reliability.md.
 Not part of the test run (a tiny run is: tests/kiosk/bench/test_chaos.py).
 """
 
