@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import json
 from datetime import datetime, time
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from backend_sync.rooms.libcal_client import LibCalRequestError
@@ -40,7 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "rooms", help="room bookings: board, book, check in, cancel, refresh", description=__doc__
     )
-    parser.add_argument("--now", metavar="ISO", help="act as if it were this local time (tests)")
+    parser.add_argument(
+        "--now",
+        metavar="ISO",
+        help="act as if it were this local time; only against a simulator (a [rooms] base_url"
+        " on this machine: localhost, 127.x.x.x, ::1), refused otherwise",
+    )
     parser.add_argument(
         "--language",
         choices=("lt", "en", "ru", "uk", "pl"),
@@ -89,6 +96,12 @@ class _Context:
         if self.settings.rooms is None:
             raise CommandError("the configuration has no [rooms] table", EXIT_USAGE)
         self.tz = ZoneInfo(self.settings.kiosk.timezone)
+        if args.now and not is_simulator(self.settings.rooms.base_url):
+            raise CommandError(
+                "--now is only for a simulator (a loopback [rooms] base_url); "
+                f"{self.settings.rooms.base_url} is a real booking system: nothing was done",
+                EXIT_USAGE,
+            )
         self.now = _now(args.now, self.tz)
         self.rooms = rooms_from(self.settings)
         language = getattr(args, "language", None) or self.settings.ui.languages[0]
@@ -111,6 +124,19 @@ def _run(args: argparse.Namespace, action) -> int:
         raise CommandError(f"refused: {exc}", EXIT_REFUSED) from None
     finally:
         ctx.close()
+
+
+def is_simulator(base_url: str) -> bool:
+    """A booking system on this machine (loopback) is a simulator: only there may a command
+    pretend another time (a real one would get real bookings and the kiosk's shared cache a
+    refresh time in the future)."""
+    host = urlsplit(base_url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _now(text: str | None, tz: ZoneInfo) -> datetime:
