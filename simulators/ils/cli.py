@@ -195,6 +195,11 @@ def _fault_kinds(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     kinds.add_parser("online", help="come back on-line")
     kinds.add_parser("clear", help="back to normal: every fault off, on-line")
+    for kind in kinds.choices.values():  # `fault latency --ms 5 --control URL` as well
+        kind.add_argument(
+            "--control", metavar="URL", default=argparse.SUPPRESS,
+            help=f"the simulator's control API (default {DEFAULT_CONTROL})",
+        )  # fmt: skip
 
 
 def _call(args: argparse.Namespace, action: str, **params: Any) -> int:
