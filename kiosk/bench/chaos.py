@@ -28,7 +28,6 @@ import os
 import queue
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -209,7 +208,7 @@ def chaos(work: Path, args: argparse.Namespace) -> dict[str, Any]:
             terminal.start()
         shelf = Shelf(rfid)
         bank = LockerBankSimulator(default_model(chaos_lockers.COMPARTMENTS, 0)).start()
-        smtp_port = _free_port()
+        smtp_port = chaos_lockers.free_port()
         mailbox = Controller(chaos_lockers.MailDrop(work / "mail.jsonl"), hostname="127.0.0.1",
                              port=smtp_port)  # fmt: skip
         mailbox.start()
@@ -244,7 +243,7 @@ def chaos(work: Path, args: argparse.Namespace) -> dict[str, Any]:
             owed_after = {card(v): round(ils.library.balance(card(v)) * 100)
                           for v in range(args.visits)} if args.payments else {}  # fmt: skip
             terminal_journal = model.journal() if args.payments else []
-            locker_books = _locker_books(work, ils, bank, args.visits)
+            locker_books = chaos_lockers.books(work, ils, bank, args.visits)
         finally:
             mailbox.stop()
             bank.stop()
@@ -253,28 +252,6 @@ def chaos(work: Path, args: argparse.Namespace) -> dict[str, Any]:
                 terminal.stop()
     return _tally(work, args, kills, items, fees_at_ils, owed_after, terminal_journal, first_day,
                   locker_books, time.monotonic() - started)  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _locker_books(work: Path, ils: Any, bank: Any, visits: int) -> dict[str, Any]:
-    """What the ILS counted per locker item, the doors open and the kiosk's active alarms."""
-    applied = {
-        chaos_lockers.locker_item(v): ils.library.count("checkout", chaos_lockers.locker_item(v))
-        for v in range(visits)
-        if chaos_lockers.is_locker_visit(v)
-    }
-    compartments = bank.model.status()["compartments"]
-    end = work / "lockers-end.json"
-    return {
-        "applied": applied,
-        "doors_open": [int(n) for n, c in compartments.items() if c["door"] == "open"],
-        "alarms": json.loads(end.read_text()) if end.exists() else [],
-    }
 
 
 def _tally(work, args, kills, items, fees_at_ils, owed_after, terminal_journal, first_day,

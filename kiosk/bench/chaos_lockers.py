@@ -22,7 +22,9 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -102,8 +104,12 @@ class MailDrop:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         found = CODE.search(message.get_body(("plain",)).get_content())
         line = json.dumps({"to": str(message["To"]), "code": found.group(1) if found else ""})
-        with self.lock, self.path.open("a", encoding="utf-8") as out:
-            out.write(line + "\n")
+        with self.lock:  # door codes: 0600, as the kiosk's own files
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, (line + "\n").encode())
+            finally:
+                os.close(fd)
         return "250 OK"
 
 
@@ -123,6 +129,28 @@ def count_lockers(
         "lost": sum(1 for item in told if applied.get(item, 0) == 0),
         "doubled": sum(1 for count in applied.values() if count > 1),
         "doors_open_unrecorded": sum(1 for c in doors_open if f"compartment {c}" not in subjects),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def books(work: Path, ils: Any, bank: Any, visits: int) -> dict[str, Any]:
+    """What the ILS counted per locker item, the doors open and the kiosk's active alarms."""
+    applied = {
+        locker_item(v): ils.library.count("checkout", locker_item(v))
+        for v in range(visits)
+        if is_locker_visit(v)
+    }
+    compartments = bank.model.status()["compartments"]
+    end = work / "lockers-end.json"
+    return {
+        "applied": applied,
+        "doors_open": [int(n) for n, c in compartments.items() if c["door"] == "open"],
+        "alarms": json.loads(end.read_text()) if end.exists() else [],
     }
 
 
