@@ -25,6 +25,7 @@ from kiosk.commands.common import (
     settings_from,
     wait_for_stop,
 )
+from kiosk.commands.demo_config import write_config
 from kiosk.settings import Settings
 from simulators.control import ControlClient
 from simulators.fleet import Fleet, FleetError, FleetOptions
@@ -55,7 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--any-ports",
         action="store_true",
-        help="pick free ports for every simulator instead of the configured ones",
+        help="pick free ports for every simulator and [metrics] instead of the configured ones,"
+        ' and write the configuration used (its path is printed as "config") for other'
+        " kiosk commands' --config",
     )
     parser.set_defaults(func=run)
 
@@ -71,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
     stack.callback(fleet.stop)
     with stack:
         settings = fleet.kiosk_settings()
+        config_used = None
+        if args.any_ports:  # /metrics moves too; the config goes where other commands find it
+            settings, config_used = _any_ports_config(settings)
         console = start_console(fleet, 0 if args.any_ports else args.console_port)
         stack.callback(console.stop)
         where: dict[str, object] = {"simulators": fleet.describe(), "console": console.url}
@@ -84,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
             settings, monitor_url = _app_monitoring(settings)
         else:
             monitor_url = _start_monitoring(settings, stack)
+        if config_used:
+            where["config"] = str(config_used)
         if monitor_url:
             where["health"] = f"{monitor_url}/health"
             where["metrics"] = f"{monitor_url}/metrics"
@@ -112,6 +120,21 @@ def run(args: argparse.Namespace) -> int:
             )
         wait_for_stop()
     return 0
+
+
+def _any_ports_config(settings: Settings) -> tuple[Settings, Path]:
+    """With --any-ports: [metrics] on a free port too, and the settings the demo runs with
+    written to DATA_DIR/demo-any-ports.toml, so `kiosk ils|lockers|rooms … --config THAT`
+    reach the running simulators."""
+    data_dir = str(Path(settings.kiosk.data_dir).absolute())
+    kiosk = settings.kiosk.model_copy(update={"data_dir": data_dir})
+    settings = settings.model_copy(update={"kiosk": kiosk})
+    if settings.metrics is not None and settings.metrics.enabled:
+        host = settings.metrics.address[0]
+        listen = f"[{host}]:0" if ":" in host else f"{host}:0"
+        metrics = settings.metrics.model_copy(update={"listen": listen})
+        settings, _ = _app_monitoring(settings.model_copy(update={"metrics": metrics}))
+    return settings, write_config(settings, Path(data_dir) / "demo-any-ports.toml")
 
 
 def _jack_fifo(settings: Settings) -> str:
