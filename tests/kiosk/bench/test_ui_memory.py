@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a memory benchmark of two visits
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the whole fleet and autopilot (test_kiosk_wiring drives it too)
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

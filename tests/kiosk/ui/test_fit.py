@@ -46,6 +46,8 @@ from kiosk.ui.presenters.views import (
 from kiosk.ui.widgets.base import FitLabel
 from kiosk.ui.widgets.buttons import KioskButton
 
+pytestmark = pytest.mark.slow  # layout only: every screen fits; reads no clock
+
 DAY = date(2026, 12, 16)
 LONG = "Lietuvių kalbos vadovas: rašyba, skyryba ir kirčiavimas (knyga ir 2 kompaktiniai diskai)"
 
